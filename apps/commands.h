@@ -1,0 +1,8 @@
+#pragma once
+// One function per `herd` subcommand. Each parses its own arguments
+// (argv[0] is the subcommand name) and returns the process exit code.
+namespace herd::apps {
+
+int cmd_demo(int argc, char** argv);
+
+}  // namespace herd::apps

@@ -1,0 +1,45 @@
+// `herd`: the command-line front end. A thin dispatcher; every subcommand
+// lives in its own file.
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+#include "apps/commands.h"
+
+namespace {
+
+struct Command {
+  const char* name;
+  int (*run)(int, char**);
+  const char* summary;
+};
+
+constexpr Command kCommands[] = {
+    {"demo", herd::apps::cmd_demo, "flood one report through a five-server preset in memory"},
+};
+
+void usage(std::FILE* out) {
+  std::fprintf(out, "usage: herd <command> [options]   (herd <command> --help for details)\n\ncommands:\n");
+  for (const auto& c : kCommands) std::fprintf(out, "  %-8s %s\n", c.name, c.summary);
+  std::fprintf(out, "\nexit codes: 0 success, 1 failure, 2 bad usage or input\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  const std::string_view name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    usage(stdout);
+    return 0;
+  }
+  for (const auto& c : kCommands) {
+    if (name == c.name) return c.run(argc - 1, argv + 1);
+  }
+  std::fprintf(stderr, "herd: unknown command '%s'\n", argv[1]);
+  usage(stderr);
+  return 2;
+}

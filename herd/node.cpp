@@ -1,0 +1,146 @@
+#include "herd/node.h"
+
+#include <algorithm>
+
+#include "herd/client_command.h"
+#include "herd/whatsat_reply.h"
+
+namespace herd {
+
+Node::Node(NodeConfig config, NodeContext& ctx, ClientDirectory& clients,
+           std::unique_ptr<PropagationStrategy> strategy)
+    : config_(std::move(config)),
+      ctx_(ctx),
+      clients_(clients),
+      strategy_(std::move(strategy)),
+      up_(config_.neighbours.size(), config_.peers_start_up) {}
+
+Node::~Node() = default;
+
+void Node::on_client_line(ConnId conn, std::string_view line, bool oversized) {
+  Conn& c = conns_[conn];
+  if (oversized) return answer_invalid(conn, c, line, true);
+  ClientCommand cmd = parse_client_line(line);
+  if (std::holds_alternative<EmptyLine>(cmd)) return;
+  if (auto* iamat = std::get_if<IamAt>(&cmd)) return handle_iamat(conn, c, *iamat);
+  if (auto* whatsat = std::get_if<WhatsAt>(&cmd)) return handle_whatsat(conn, c, *whatsat, line);
+  answer_invalid(conn, c, line, false);
+}
+
+void Node::handle_iamat(ConnId conn, Conn& c, const IamAt& cmd) {
+  const Nanos diff = ctx_.now() - cmd.client_time;
+  ReportRef r = make_client_report(config_.name, diff, clients_.intern(cmd.client), cmd.client,
+                                   cmd.coordinates, cmd.time, cmd.position, cmd.client_time);
+  std::string reply = r->at_line();
+  reply += '\n';
+  const bool stored = table_.offer(r) == LocationTable::Offer::Stored;
+  ctx_.observer().client_report(*r, stored);
+  // Answer before flooding so the client's reply is not delayed by sends.
+  answer(conn, c, std::move(reply));
+  if (stored) {
+    strategy_->on_stored(*this, r, std::nullopt, 0);
+  } else {
+    strategy_->on_stale(*this, r, std::nullopt);
+  }
+}
+
+void Node::handle_whatsat(ConnId conn, Conn& c, const WhatsAt& cmd, std::string_view line) {
+  auto id = clients_.find(cmd.client);
+  const ReportRef* held = id ? table_.find(*id) : nullptr;
+  if (!held) return answer_invalid(conn, c, line, false);
+  ctx_.observer().whatsat(*id, **held);
+  const LookupId lookup = next_lookup_++;
+  Reply r;
+  r.seq = c.next_seq++;
+  r.bound = cmd.bound;
+  r.text = (*held)->at_line();
+  c.replies.push_back(std::move(r));
+  lookups_.emplace(lookup, Lookup{conn, c.replies.back().seq});
+  ctx_.lookup_places(lookup, PlacesQuery{(*held)->position(), cmd.radius_km * 1000.0, cmd.bound});
+}
+
+void Node::answer(ConnId conn, Conn& c, std::string text) {
+  if (c.replies.empty()) {  // nothing waiting ahead of it: skip the queue
+    ctx_.send_to_client(conn, text);
+    return;
+  }
+  c.replies.push_back(Reply{c.next_seq++, true, 0, std::move(text)});
+}
+
+void Node::answer_invalid(ConnId conn, Conn& c, std::string_view line, bool oversized) {
+  ctx_.observer().invalid_line(conn, line, oversized);
+  std::string text;
+  text.reserve(line.size() + 3);
+  text.append("? ").append(line).append("\n");
+  answer(conn, c, std::move(text));
+}
+
+void Node::flush(ConnId conn, Conn& c) {
+  while (!c.replies.empty() && c.replies.front().ready) {
+    ctx_.send_to_client(conn, c.replies.front().text);
+    c.replies.pop_front();
+  }
+  if (c.eof && c.replies.empty()) {
+    conns_.erase(conn);
+    ctx_.close_client(conn);
+  }
+}
+
+void Node::on_client_eof(ConnId conn) {
+  Conn& c = conns_[conn];
+  c.eof = true;
+  flush(conn, c);
+}
+
+void Node::on_client_closed(ConnId conn) { conns_.erase(conn); }
+
+void Node::on_places_result(LookupId id, const PlacesResult& result) {
+  auto it = lookups_.find(id);
+  if (it == lookups_.end()) return;
+  const Lookup l = it->second;
+  lookups_.erase(it);
+  auto conn = conns_.find(l.conn);
+  if (conn == conns_.end()) return;  // the client left; nothing to answer
+  Conn& c = conn->second;
+  // Replies are in seq order; find the one waiting for this lookup.
+  auto r = std::lower_bound(c.replies.begin(), c.replies.end(), l.seq,
+                            [](const Reply& a, std::uint64_t s) { return a.seq < s; });
+  if (r == c.replies.end() || r->seq != l.seq) return;
+  r->text = whatsat_reply(r->text, result, r->bound);
+  r->ready = true;
+  flush(l.conn, c);
+}
+
+void Node::on_peer_message(PeerId from, const PeerMessage& m) {
+  if (!m.report) return;
+  const bool stored = table_.offer(m.report) == LocationTable::Offer::Stored;
+  ctx_.observer().peer_report(from, m, stored);
+  if (stored) {
+    strategy_->on_stored(*this, m.report, from, m.hops);
+  } else {
+    strategy_->on_stale(*this, m.report, from);
+  }
+}
+
+void Node::on_peer_up(PeerId p) {
+  auto it = std::find(config_.neighbours.begin(), config_.neighbours.end(), p);
+  if (it == config_.neighbours.end()) return;
+  up_[static_cast<std::size_t>(it - config_.neighbours.begin())] = true;
+  strategy_->on_peer_up(*this, p);
+}
+
+void Node::on_peer_down(PeerId p) {
+  auto it = std::find(config_.neighbours.begin(), config_.neighbours.end(), p);
+  if (it == config_.neighbours.end()) return;
+  up_[static_cast<std::size_t>(it - config_.neighbours.begin())] = false;
+  strategy_->on_peer_down(*this, p);
+}
+
+void Node::send(PeerId to, const PeerMessage& m) {
+  ctx_.observer().peer_sent(to, m);
+  ctx_.send_to_peer(to, m);
+}
+
+void Node::on_timer(TimerId id) { strategy_->on_timer(*this, id); }
+
+}  // namespace herd

@@ -1,0 +1,110 @@
+#pragma once
+// One herd server, sans I/O. Inputs are the on_* methods; every effect goes
+// out through the NodeContext. No clock reads, sockets, threads or globals:
+// the same node runs in the simulator, in live mode and in tests.
+//
+// Guarantees:
+// - replies on one client connection leave in the order the commands came,
+//   even while an earlier WHATSAT waits for places;
+// - a line on a client connection is only ever a client command: an AT or
+//   UPDATE line there is answered "? ..." and changes nothing;
+// - a report is stored and handed to the strategy only if newer than the
+//   held one (Report::newer_than), so stale or duplicate reports stop here.
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "herd/client_directory.h"
+#include "herd/context.h"
+#include "herd/location_table.h"
+#include "herd/strategy.h"
+
+namespace herd {
+
+struct NodeConfig {
+  std::string name;               // appears in every AT line this node makes
+  std::vector<PeerId> neighbours; // links in the topology
+  // Live mode starts with every link down and reports each as it connects;
+  // the simulator and tests start with every link up.
+  bool peers_start_up = true;
+};
+
+class Node final : private PropagationHost {
+ public:
+  // `clients` may be shared by many nodes (the simulator shares one).
+  Node(NodeConfig config, NodeContext& ctx, ClientDirectory& clients,
+       std::unique_ptr<PropagationStrategy> strategy);
+  ~Node() override;
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  // --- client connections -------------------------------------------------
+  // One complete line without its '\n'. `oversized`: the line exceeded
+  // kMaxLineBytes and `line` is its first kMaxLineBytes bytes.
+  void on_client_line(ConnId conn, std::string_view line, bool oversized = false);
+  // The client shut down its sending side: answer what is pending, then close.
+  void on_client_eof(ConnId conn);
+  // The connection is gone; pending replies to it are dropped.
+  void on_client_closed(ConnId conn);
+
+  // --- peers ----------------------------------------------------------------
+  void on_peer_message(PeerId from, const PeerMessage& m);
+  void on_peer_up(PeerId p);
+  void on_peer_down(PeerId p);
+
+  // --- completions ----------------------------------------------------------
+  void on_places_result(LookupId id, const PlacesResult& result);
+  void on_timer(TimerId id);
+
+  const std::string& name() const { return config_.name; }
+  const LocationTable& table() const { return table_; }
+  const PropagationStrategy& strategy() const { return *strategy_; }
+  std::size_t open_connections() const { return conns_.size(); }
+  std::size_t pending_lookups() const { return lookups_.size(); }
+
+ private:
+  struct Reply {
+    std::uint64_t seq = 0;
+    bool ready = false;
+    int bound = 0;        // for a WHATSAT waiting on places
+    std::string text;     // the full reply, or the AT line while waiting
+  };
+  struct Conn {
+    std::deque<Reply> replies;
+    std::uint64_t next_seq = 0;
+    bool eof = false;
+  };
+  struct Lookup { ConnId conn; std::uint64_t seq; };
+
+  void handle_iamat(ConnId conn, Conn& c, const struct IamAt& cmd);
+  void handle_whatsat(ConnId conn, Conn& c, const struct WhatsAt& cmd, std::string_view line);
+  void answer(ConnId conn, Conn& c, std::string text);
+  void answer_invalid(ConnId conn, Conn& c, std::string_view line, bool oversized);
+  void flush(ConnId conn, Conn& c);
+
+  // PropagationHost
+  std::span<const PeerId> neighbours() const override { return config_.neighbours; }
+  bool link_up(std::size_t index) const override { return up_[index]; }
+  void send(PeerId to, const PeerMessage& m) override;
+  void start_timer(TimerId id, Nanos delay) override { ctx_.start_timer(id, delay); }
+  Nanos now() const override { return ctx_.now(); }
+
+  NodeConfig config_;
+  NodeContext& ctx_;
+  ClientDirectory& clients_;
+  std::unique_ptr<PropagationStrategy> strategy_;
+  LocationTable table_;
+  std::vector<bool> up_;  // parallel to config_.neighbours
+  // Looked up by key only, never iterated, so hash order cannot leak into
+  // results.
+  std::unordered_map<ConnId, Conn> conns_;
+  std::unordered_map<LookupId, Lookup> lookups_;
+  LookupId next_lookup_ = 1;
+};
+
+}  // namespace herd

@@ -1,0 +1,26 @@
+#pragma once
+// What a node reports about itself, for metrics and logs. Every method has an
+// empty default so an observer overrides only what it records. Calls happen
+// synchronously inside the node's input methods.
+#include <string_view>
+
+#include "herd/peer_message.h"
+#include "herd/types.h"
+
+namespace herd {
+
+class NodeObserver {
+ public:
+  virtual ~NodeObserver() = default;
+  // An IAMAT was accepted; `stored` is false when it was stale.
+  virtual void client_report(const Report& /*r*/, bool /*stored*/) {}
+  // A peer message arrived; `stored` is false for a duplicate or stale one.
+  virtual void peer_report(PeerId /*from*/, const PeerMessage& /*m*/, bool /*stored*/) {}
+  virtual void peer_sent(PeerId /*to*/, const PeerMessage& /*m*/) {}
+  // A WHATSAT was answered from `served` (the report held at that moment).
+  virtual void whatsat(ClientId /*client*/, const Report& /*served*/) {}
+  // A line got "? ..."; `oversized` when it exceeded kMaxLineBytes.
+  virtual void invalid_line(ConnId /*conn*/, std::string_view /*line*/, bool /*oversized*/) {}
+};
+
+}  // namespace herd

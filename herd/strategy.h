@@ -1,0 +1,58 @@
+#pragma once
+// How a node propagates reports to its neighbours. The node decides what is
+// new (LocationTable); the strategy decides who hears about it. New
+// strategies (gossip, spanning tree, anti-entropy) implement this interface
+// and need no change to the node.
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "herd/peer_message.h"
+#include "herd/types.h"
+
+namespace herd {
+
+// What a strategy may do: the node's neighbours and sending, nothing more.
+class PropagationHost {
+ public:
+  virtual ~PropagationHost() = default;
+  virtual std::span<const PeerId> neighbours() const = 0;
+  // Whether the link to neighbours()[index] is up (O(1)).
+  virtual bool link_up(std::size_t index) const = 0;
+  virtual void send(PeerId to, const PeerMessage& m) = 0;
+  virtual void start_timer(TimerId id, Nanos delay) = 0;
+  virtual Nanos now() const = 0;
+};
+
+class PropagationStrategy {
+ public:
+  virtual ~PropagationStrategy() = default;
+  virtual std::string name() const = 0;
+  // `r` just became the newest report this node holds for its client.
+  // `from` is the neighbour it came from, or nullopt for a client's IAMAT;
+  // `hops` is the links it crossed to get here (0 for an IAMAT).
+  virtual void on_stored(PropagationHost& host, const ReportRef& r,
+                         std::optional<PeerId> from, std::uint16_t hops) = 0;
+  // A report arrived that was not newer than the held one.
+  virtual void on_stale(PropagationHost& /*host*/, const ReportRef& /*r*/,
+                        std::optional<PeerId> /*from*/) {}
+  virtual void on_peer_up(PropagationHost& /*host*/, PeerId /*p*/) {}
+  virtual void on_peer_down(PropagationHost& /*host*/, PeerId /*p*/) {}
+  virtual void on_timer(PropagationHost& /*host*/, TimerId /*id*/) {}
+};
+
+// Plain flooding: forward each new report once to every up neighbour except
+// the one it came from. On any connected graph every node learns the report;
+// each node forwards it at most once, so an update costs at most
+// 2*|E| - (|V| - 1) messages and none circulates forever.
+class FloodingStrategy final : public PropagationStrategy {
+ public:
+  std::string name() const override { return "flooding"; }
+  void on_stored(PropagationHost& host, const ReportRef& r, std::optional<PeerId> from,
+                 std::uint16_t hops) override;
+};
+
+std::unique_ptr<PropagationStrategy> make_flooding();
+
+}  // namespace herd

@@ -1,0 +1,53 @@
+#include "herd/whatsat_reply.h"
+
+#include <nlohmann/json.hpp>
+
+namespace herd {
+namespace {
+
+std::string squeeze_newlines(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (c == '\n' && !out.empty() && out.back() == '\n') continue;
+    out += c;
+  }
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+nlohmann::json error_body(const std::string& status, const std::string& message) {
+  return nlohmann::json{{"html_attributions", nlohmann::json::array()},
+                        {"results", nlohmann::json::array()},
+                        {"status", status.empty() ? "UNKNOWN_ERROR" : status},
+                        {"error_message", message}};
+}
+
+}  // namespace
+
+std::string places_reply_body(const PlacesResult& result, int bound) {
+  nlohmann::json body;
+  if (!result.ok) {
+    body = error_body(result.status, result.error_message);
+  } else {
+    body = nlohmann::json::parse(result.body, nullptr, /*allow_exceptions=*/false);
+    if (!body.is_object()) {
+      body = error_body("UNKNOWN_ERROR", "places service returned a body that is not a JSON object");
+    } else if (auto it = body.find("results"); it != body.end() && it->is_array() &&
+                                               it->size() > static_cast<std::size_t>(bound)) {
+      it->erase(it->begin() + bound, it->end());
+    }
+  }
+  return squeeze_newlines(body.dump(3, ' ', /*ensure_ascii=*/false,
+                                    nlohmann::json::error_handler_t::replace));
+}
+
+std::string whatsat_reply(const std::string& at_line, const PlacesResult& result, int bound) {
+  std::string out = at_line;
+  out += '\n';
+  out += places_reply_body(result, bound);
+  out += "\n\n";
+  return out;
+}
+
+}  // namespace herd

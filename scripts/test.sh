@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The README's test command: install what is missing, build, run every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh
+bash scripts/build.sh
+build=${HERD_BUILD_DIR:-build}
+log="$build/ctest.log"
+if (cd "$build" && ctest --output-on-failure -j "${HERD_JOBS:-2}" --timeout 900) >"$log" 2>&1; then
+  grep -E "tests passed|Total Test time" "$log"
+else
+  cat "$log"
+  echo "herd: tests failed (log: $log)" >&2
+  exit 1
+fi

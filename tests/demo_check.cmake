@@ -1,0 +1,18 @@
+# Runs `herd demo` on every preset and checks what it prints.
+foreach(preset goloman hill riley clark bailey alford)
+  execute_process(COMMAND ${HERD} demo --preset ${preset}
+    OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "herd demo --preset ${preset} exited ${rc}:\n${out}")
+  endif()
+  if(NOT out MATCHES "every server holds the report: true")
+    message(FATAL_ERROR "preset ${preset}: not every server learned the report:\n${out}")
+  endif()
+  if(NOT out MATCHES "\"status\": \"OK\"")
+    message(FATAL_ERROR "preset ${preset}: WHATSAT reply has no places:\n${out}")
+  endif()
+endforeach()
+execute_process(COMMAND ${HERD} demo --preset nosuch RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
+if(rc EQUAL 0)
+  message(FATAL_ERROR "an unknown preset must exit non-zero")
+endif()
