@@ -173,8 +173,9 @@ TEST_CASE("a full waiting queue fails fast instead of growing") {
   HttpPlacesProvider provider(io, cfg);
   int ok = 0, failed = 0;
   bool called_inline = false;
+  bool in_call = false;
   for (int i = 0; i < 5; ++i) {
-    bool in_call = true;
+    in_call = true;
     provider.lookup(kQuery, [&](PlacesResult r) {
       called_inline |= in_call;
       (r.ok ? ok : failed)++;
