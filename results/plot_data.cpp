@@ -55,6 +55,29 @@ std::vector<std::pair<double, double>> thin(std::vector<std::pair<double, double
   return out;
 }
 
+std::vector<std::pair<double, double>> reach_series(const std::vector<std::pair<Nanos, std::uint32_t>>& updates,
+                                                    std::uint32_t servers, Nanos duration, std::size_t max_buckets) {
+  std::vector<std::pair<double, double>> out;
+  if (updates.empty() || servers == 0 || max_buckets == 0) return out;
+  Nanos end = duration;
+  for (const auto& u : updates) end = std::max(end, u.first + 1);  // every update falls in a bucket
+  const std::size_t buckets = std::clamp<std::size_t>(updates.size() / 5, 1, max_buckets);
+  const Nanos width = std::max<Nanos>(1, (end + static_cast<Nanos>(buckets) - 1) / static_cast<Nanos>(buckets));
+  std::vector<double> sum(buckets, 0);
+  std::vector<std::size_t> count(buckets, 0);
+  for (const auto& [at, reached] : updates) {
+    const auto b = std::min<std::size_t>(buckets - 1, static_cast<std::size_t>(std::max<Nanos>(0, at) / width));
+    sum[b] += static_cast<double>(reached) / servers;
+    ++count[b];
+  }
+  for (std::size_t b = 0; b < buckets; ++b) {
+    if (!count[b]) continue;
+    const double mid = (static_cast<double>(b) + 0.5) * static_cast<double>(width) / 1e9;
+    out.emplace_back(mid, sum[b] / static_cast<double>(count[b]));
+  }
+  return out;
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   const std::size_t n = v.size();

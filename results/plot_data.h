@@ -33,6 +33,19 @@ inline constexpr std::size_t kMaxSeriesPoints = 5000;
 std::vector<std::pair<double, double>> thin(std::vector<std::pair<double, double>> points,
                                             std::size_t max_points = kMaxSeriesPoints);
 
+// At most this many time buckets in a reach series.
+inline constexpr std::size_t kMaxReachBuckets = 200;
+
+// Reach over issue time: `updates` are (issued_at, reached) in issue order;
+// the run's time [0, duration] is cut into equal buckets (at most
+// kMaxReachBuckets, and about 5 updates per bucket on average so a bucket is
+// not a single update), and each non-empty bucket gives (its middle in
+// seconds, mean of reached / servers). Empty if there are no updates or
+// servers.
+std::vector<std::pair<double, double>> reach_series(const std::vector<std::pair<Nanos, std::uint32_t>>& updates,
+                                                    std::uint32_t servers, Nanos duration,
+                                                    std::size_t max_buckets = kMaxReachBuckets);
+
 // Median of the values (mean of the middle two for an even count); requires
 // a non-empty vector.
 double median(std::vector<double> v);

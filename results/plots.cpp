@@ -1,8 +1,9 @@
 // results::plot_all: reads a results file and draws every plot its runs
 // support. File names are fixed (convergence_cdf.png, coverage.png,
-// sweep_<param>.png), so re-running overwrites the same files.
+// reach.png, sweep_<param>.png), so re-running overwrites the same files.
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -85,44 +86,52 @@ bool same_faults(const std::vector<FaultRow>& a, const std::vector<FaultRow>& b)
   });
 }
 
-// Coverage over time; the fault timeline is drawn as labelled vertical lines
-// when every plotted run shares it (so a partition's plateau and heal show).
-bool plot_coverage(Reader& reader, const std::vector<StoredRun>& runs, const std::string& dir, std::string& written) {
-  // Up to kMaxCurves runs: all of them, or else the first run of each
-  // distinct (scenario, strategy, sweep point).
+// The runs a time-series plot shows: all of them up to kMaxCurves, or else
+// the first run of each distinct (scenario, strategy, sweep point).
+std::vector<const StoredRun*> choose_runs(const std::vector<StoredRun>& runs) {
   std::vector<const StoredRun*> chosen;
   if (runs.size() <= kMaxCurves) {
     for (const auto& r : runs) chosen.push_back(&r);
-  } else {
-    std::set<std::tuple<std::string, std::string, std::string>> seen;
-    for (const auto& r : runs) {
-      if (chosen.size() == kMaxCurves) break;
-      if (seen.insert({r.info.scenario_name, r.info.strategy, r.info.sweep_point_json}).second) chosen.push_back(&r);
-    }
+    return chosen;
   }
+  std::set<std::tuple<std::string, std::string, std::string>> seen;
+  for (const auto& r : runs) {
+    if (chosen.size() == kMaxCurves) break;
+    if (seen.insert({r.info.scenario_name, r.info.strategy, r.info.sweep_point_json}).second) chosen.push_back(&r);
+  }
+  return chosen;
+}
+
+// A time-series plot of one series per chosen run, with the fault timeline
+// drawn as labelled vertical lines when every plotted run shares it (so a
+// partition's start and heal line up with the curves).
+struct TimeSeriesPlot {
+  std::string file, title, ylabel;
+  // The run's points (x in seconds); empty = the run is left out.
+  std::function<std::vector<std::pair<double, double>>(const StoredRun&)> series;
+};
+
+bool plot_time_series(Reader& reader, const std::vector<StoredRun>& runs, const std::string& dir,
+                      const TimeSeriesPlot& what, std::string& written) {
+  const auto chosen = choose_runs(runs);
   PlotSpec spec;
-  spec.output = out_path(dir, "coverage.png");
-  spec.title = "Coverage over time (" + reader.path() + ")" +
+  spec.output = out_path(dir, what.file);
+  spec.title = what.title + " (" + reader.path() + ")" +
                (chosen.size() < runs.size()
                     ? " - " + std::to_string(chosen.size()) + " of " + std::to_string(runs.size()) + " runs"
                     : std::string());
   spec.xlabel = "simulated time (s)";
-  spec.ylabel = "coverage: delivered / expected (update, reachable server) pairs";
+  spec.ylabel = what.ylabel;
   spec.settings.push_back("set yrange [0:1.05]");
-  spec.settings.push_back("set key outside right top vertical");
   std::vector<FaultRow> faults;
   bool faults_shared = true;
   for (const StoredRun* r : chosen) {
-    const auto samples = reader.coverage(r->id);
-    if (samples.empty()) continue;
-    PlotSeries s{run_label(*r), "lines lw 2", {}};
-    s.points.reserve(samples.size());
-    for (const auto& c : samples) s.points.emplace_back(static_cast<double>(c.at) / 1e9, c.coverage);
-    s.points = thin(std::move(s.points));
+    auto points = what.series(*r);
+    if (points.empty()) continue;
     const auto f = reader.faults(r->id);
     if (spec.series.empty()) faults = f;
     else if (!same_faults(faults, f)) faults_shared = false;
-    spec.series.push_back(std::move(s));
+    spec.series.push_back({run_label(*r), "lines lw 2", std::move(points)});
   }
   if (spec.series.empty()) return false;
   if (faults_shared) {
@@ -131,12 +140,38 @@ bool plot_coverage(Reader& reader, const std::vector<StoredRun>& runs, const std
       spec.settings.push_back("set arrow from first " + x + ", graph 0 to first " + x +
                               ", graph 1 nohead dt 2 lc rgb 'gray40'");
       spec.settings.push_back("set label " + gnuplot_quote(f.kind + (f.target.empty() ? "" : " " + f.target)) +
-                              " at first " + x + ", graph 0.03 rotate by 90 left front offset character -0.8, 0 tc rgb 'gray30' font ',8'");
+                              " at first " + x +
+                              ", graph 0.03 rotate by 90 left front offset character -0.8, 0 tc rgb 'gray30' font ',8'");
     }
   }
   render_png(spec);
   written = spec.output;
   return true;
+}
+
+bool plot_coverage(Reader& reader, const std::vector<StoredRun>& runs, const std::string& dir, std::string& written) {
+  TimeSeriesPlot what{"coverage.png", "Coverage over time",
+                      "coverage: delivered / expected (update, reachable server) pairs",
+                      [&](const StoredRun& r) {
+                        std::vector<std::pair<double, double>> pts;
+                        for (const auto& c : reader.coverage(r.id))
+                          pts.emplace_back(static_cast<double>(c.at) / 1e9, c.coverage);
+                        return thin(std::move(pts));
+                      }};
+  return plot_time_series(reader, runs, dir, what, written);
+}
+
+// Coverage counts only servers reachable when an update was issued, so it
+// stays high across a partition; this plot counts all servers, so updates
+// issued during a partition show as a plateau at the origin side's share,
+// back to 1 after the heal.
+bool plot_reach(Reader& reader, const std::vector<StoredRun>& runs, const std::string& dir, std::string& written) {
+  TimeSeriesPlot what{"reach.png", "Reach of updates by issue time",
+                      "fraction of ALL servers an update issued at t reached (mean per time bucket)",
+                      [&](const StoredRun& r) {
+                        return reach_series(reader.update_reach(r.id), reader.node_count(r.id), r.info.duration);
+                      }};
+  return plot_time_series(reader, runs, dir, what, written);
 }
 
 void plot_sweep(const SweepPlot& sweep, const std::string& path, const std::string& db_path) {
@@ -195,6 +230,7 @@ std::vector<std::string> plot_all(const std::string& db_path, const std::string&
   std::string path;
   if (plot_cdf(reader, runs, dir, path)) written.push_back(path);
   if (plot_coverage(reader, runs, dir, path)) written.push_back(path);
+  if (plot_reach(reader, runs, dir, path)) written.push_back(path);
   std::set<std::string> names;
   for (const auto& sweep : sweep_plots(runs)) {
     std::string name = "sweep_" + file_safe(sweep.param);

@@ -162,6 +162,22 @@ std::vector<CoverageSample> Reader::coverage(std::int64_t id) {
   return out;
 }
 
+std::vector<std::pair<Nanos, std::uint32_t>> Reader::update_reach(std::int64_t id) {
+  sqlite::Stmt st(*db_, "SELECT issued_at_ns, reached FROM updates WHERE run_id = ?1 ORDER BY issued_at_ns, id");
+  st.bind(1, id);
+  std::vector<std::pair<Nanos, std::uint32_t>> out;
+  while (st.step()) out.emplace_back(st.int64(0), u32(st, 1));
+  return out;
+}
+
+std::uint32_t Reader::node_count(std::int64_t id) {
+  sqlite::Stmt st(*db_, "SELECT count(*) FROM nodes WHERE run_id = ?1");
+  st.bind(1, id);
+  std::uint32_t n = 0;
+  while (st.step()) n = u32(st, 0);
+  return n;
+}
+
 std::vector<FaultRow> Reader::faults(std::int64_t id) {
   sqlite::Stmt st(*db_, "SELECT at_ns, kind, target FROM faults WHERE run_id = ?1 ORDER BY seq");
   st.bind(1, id);

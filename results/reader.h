@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "results/run_record.h"
@@ -42,6 +43,9 @@ class Reader {
   // The convergence times of the run's converged updates, ascending.
   std::vector<Nanos> convergence_times(std::int64_t id);
   std::vector<CoverageSample> coverage(std::int64_t id);
+  // (issued_at, reached) of every update, in issue order.
+  std::vector<std::pair<Nanos, std::uint32_t>> update_reach(std::int64_t id);
+  std::uint32_t node_count(std::int64_t id);
   std::vector<FaultRow> faults(std::int64_t id);
 
  private:

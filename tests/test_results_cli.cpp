@@ -44,6 +44,7 @@ TEST_CASE("cli: herd plot DB writes the PNGs beside the DB by default and lists 
   CHECK(o.exit_code == 0);
   CHECK_THAT(o.output, Contains(dir.file("runs-plots/convergence_cdf.png")));
   CHECK_THAT(o.output, Contains(dir.file("runs-plots/coverage.png")));
+  CHECK_THAT(o.output, Contains(dir.file("runs-plots/reach.png")));
   CHECK(std::filesystem::file_size(dir.file("runs-plots/convergence_cdf.png")) > 100);
   CHECK(std::filesystem::file_size(dir.file("runs-plots/coverage.png")) > 100);
 }

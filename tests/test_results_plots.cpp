@@ -34,7 +34,10 @@ RunRecord partition_run(const std::string& strategy, const std::string& sweep, s
   r.updates.clear();
   r.deliveries.clear();
   for (int i = 0; i < n; ++i) {
-    UpdateRow u{static_cast<std::uint64_t>(i + 1), "c", 0, i * kNanosPerSecond / 10, 5, 5,
+    // Updates issued during the partition (10..20 s) reach only the origin's side.
+    const Nanos issued = i * kNanosPerSecond / 2;
+    const std::uint32_t side = issued >= 10 * kNanosPerSecond && issued < 20 * kNanosPerSecond ? 2 : 5;
+    UpdateRow u{static_cast<std::uint64_t>(i + 1), "c", 0, issued, side, side,
                 (i + 1) * Nanos{1'000'000} * static_cast<Nanos>(seed), false};
     r.updates.push_back(u);
   }
@@ -84,6 +87,26 @@ TEST_CASE("plots: a long CDF is thinned to evenly spaced ranks keeping both ends
   CHECK(pts[1] == std::pair<double, double>(1.0, 0.0001));
   CHECK(pts[51].first == 5000.0);  // rank 50 * 9999 / 100 = 4999 -> 5000 ms
   CHECK(pts.back() == std::pair<double, double>(10'000.0, 1.0));
+}
+
+TEST_CASE("plots: reach averages reached / all servers per issue-time bucket", "[results][plots]") {
+  std::vector<std::pair<Nanos, std::uint32_t>> updates;
+  for (int i = 0; i < 5; ++i) updates.emplace_back(i * 100'000'000, 5);                    // [0, 1) s: all
+  for (int i = 0; i < 5; ++i) updates.emplace_back(kNanosPerSecond + i * 100'000'000, 2);  // [1, 2) s: 2 of 5
+  for (int i = 0; i < 10; ++i) updates.emplace_back(3 * kNanosPerSecond + i, i % 2 ? 5 : 4);  // [3, 4) s
+  const auto pts = reach_series(updates, 5, 4 * kNanosPerSecond);  // 20 updates -> 4 buckets of 1 s
+  REQUIRE(pts.size() == 3);  // [2, 3) s is empty and left out
+  CHECK(pts[0] == std::pair<double, double>(0.5, 1.0));
+  CHECK(pts[1] == std::pair<double, double>(1.5, 0.4));
+  CHECK(pts[2].first == 3.5);
+  CHECK(pts[2].second == Approx(0.9));
+  CHECK(reach_series({}, 5, kNanosPerSecond).empty());
+  CHECK(reach_series(updates, 0, kNanosPerSecond).empty());
+  // An update issued after the stated duration still lands in the last bucket.
+  const auto late = reach_series({{7 * kNanosPerSecond, 1}}, 2, kNanosPerSecond);
+  REQUIRE(late.size() == 1);
+  CHECK(late[0].first == Approx(3.5));
+  CHECK(late[0].second == 0.5);
 }
 
 TEST_CASE("plots: median of odd and even counts", "[results][plots]") {
@@ -161,22 +184,21 @@ TEST_CASE("plots: plot_all writes CDF, coverage and sweep PNGs from a results fi
   const std::string out = dir.file("plots/nested");
   const auto written = plot_all(db, out);
   REQUIRE(written == std::vector<std::string>{out + "/convergence_cdf.png", out + "/coverage.png",
-                                              out + "/sweep_fanout.png"});
+                                              out + "/reach.png", out + "/sweep_fanout.png"});
   for (const auto& f : written) CHECK(is_png(f));
 
   // Deterministic names: a second call overwrites the same files.
   CHECK(plot_all(db, out) == written);
-  CHECK(std::distance(std::filesystem::directory_iterator(out), std::filesystem::directory_iterator()) == 3);
+  CHECK(std::distance(std::filesystem::directory_iterator(out), std::filesystem::directory_iterator()) == 4);
 }
 
-TEST_CASE("plots: one run with a partition gives a CDF and a coverage plot but no sweep", "[results][plots]") {
+TEST_CASE("plots: one run with a partition gives CDF, coverage and reach plots but no sweep", "[results][plots]") {
   TempDir dir;
   const std::string db = dir.file("one.db");
   write_run(db, partition_run("flooding", "{}", 1, 20));
   const auto written = plot_all(db, dir.path().string());
-  REQUIRE(written.size() == 2);
-  CHECK(is_png(written[0]));
-  CHECK(is_png(written[1]));
+  REQUIRE(written.size() == 3);
+  for (const auto& f : written) CHECK(is_png(f));
   CHECK_FALSE(std::filesystem::exists(dir.file("sweep_fanout.png")));
 }
 
@@ -187,7 +209,7 @@ TEST_CASE("plots: more runs than curves are pooled per strategy and still plotte
     write_run(db, partition_run(seed % 2 ? "flooding" : "gossip", R"({"fanout":)" + std::to_string(seed % 3) + "}",
                                 seed, 10));
   const auto written = plot_all(db, dir.path().string());
-  REQUIRE(written.size() == 3);
+  REQUIRE(written.size() == 4);
   for (const auto& f : written) CHECK(is_png(f));
 }
 
