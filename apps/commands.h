@@ -4,5 +4,6 @@
 namespace herd::apps {
 
 int cmd_demo(int argc, char** argv);
+int cmd_plot(int argc, char** argv);
 
 }  // namespace herd::apps
