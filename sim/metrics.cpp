@@ -1,0 +1,169 @@
+#include "sim/metrics.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace herd::sim {
+
+Metrics::Metrics(const MetricsSpec& spec, std::uint32_t nodes)
+    : spec_(spec), alive_(nodes, true), alive_count_(nodes), covered_(nodes) {}
+
+void Metrics::set_components(std::vector<std::uint32_t> labels) {
+  std::vector<std::uint32_t> size(labels.size(), 0);
+  for (std::size_t v = 0; v < labels.size(); ++v) {
+    if (alive_[v]) ++size[labels[v]];
+  }
+  labels_.push_back(std::move(labels));
+  comp_size_.push_back(std::move(size));
+}
+
+void Metrics::set_alive(std::uint32_t node, bool alive) {
+  if (alive_[node] == alive) return;
+  alive_[node] = alive;
+  if (alive) ++alive_count_; else --alive_count_;
+}
+
+Metrics::Client& Metrics::client(ClientId id) {
+  if (id >= clients_.size()) clients_.resize(id + 1);
+  return clients_[id];
+}
+
+void Metrics::update_issued(const ReportRef& r, std::uint32_t origin, std::string_view client_name,
+                            Nanos now) {
+  const auto id = static_cast<std::uint32_t>(updates_.size());
+  Client& c = client(r->client());
+  if (c.updates.empty()) {
+    c.name = std::string(client_name);
+    ++clients_reported_;
+  }
+  Update u;
+  u.report = r;
+  u.origin = origin;
+  u.epoch = static_cast<std::uint32_t>(labels_.size() - 1);
+  u.label = labels_.back()[origin];
+  u.reachable = comp_size_.back()[u.label];
+  u.issued = now;
+  u.sampled = id < spec_.sample_first || (spec_.sample_every > 0 && id % spec_.sample_every == 0);
+  updates_.push_back(std::move(u));
+  c.updates.push_back(id);
+  // The new report is the newest: only its origin holds it so far.
+  fresh_total_ -= c.fresh;
+  c.fresh = 0;
+  stored(origin, r, 0, now);
+}
+
+void Metrics::stored(std::uint32_t node, const ReportRef& r, std::uint16_t hops, Nanos now) {
+  const ClientId cid = r->client();
+  if (cid >= clients_.size()) return;  // never issued (cannot happen in a sim run)
+  Client& c = clients_[cid];
+  // Find the update: nearly always the newest, so search from the back.
+  std::uint32_t pos = static_cast<std::uint32_t>(c.updates.size());
+  while (pos > 0 && updates_[c.updates[pos - 1]].report.get() != r.get()) --pos;
+  if (pos == 0) return;
+  const std::uint32_t id = c.updates[pos - 1];
+  const Update& u = updates_[id];
+  if (pos == c.updates.size()) {
+    ++c.fresh;
+    ++fresh_total_;
+  }
+  if (u.sampled) deliveries_.push_back({id, node, now, hops});
+  cover(node, cid, pos, now);
+}
+
+void Metrics::cover(std::uint32_t node, ClientId cid, std::uint32_t upto, Nanos now) {
+  auto& row = covered_[node];
+  if (cid >= row.size()) row.resize(cid + 1, 0);
+  const Client& c = clients_[cid];
+  for (std::uint32_t k = row[cid]; k < upto; ++k) {
+    Update& u = updates_[c.updates[k]];
+    if (labels_[u.epoch][node] != u.label) continue;  // not reachable when issued
+    if (++u.reached == u.reachable) u.converged = now;
+  }
+  row[cid] = std::max(row[cid], upto);
+}
+
+void Metrics::node_lost(std::uint32_t /*node*/, const LocationTable& table) {
+  for (ClientId cid = 0; cid < clients_.size(); ++cid) {
+    Client& c = clients_[cid];
+    if (c.updates.empty()) continue;
+    const ReportRef* held = table.find(cid);
+    if (held && held->get() == updates_[c.updates.back()].report.get()) {
+      --c.fresh;
+      --fresh_total_;
+    }
+  }
+}
+
+void Metrics::read(std::uint32_t node, std::string_view client_name, const Report* served, ClientId cid,
+                   Nanos now) {
+  bool newest = false;
+  if (served && cid < clients_.size() && !clients_[cid].updates.empty())
+    newest = updates_[clients_[cid].updates.back()].report.get() == served;
+  if (!newest) ++stale_reads_;
+  if (reads_.size() < spec_.max_reads)
+    reads_.push_back({read_count_, now, node, std::string(client_name), newest});
+  ++read_count_;
+}
+
+double Metrics::current_coverage() const {
+  const double pairs = static_cast<double>(clients_reported_) * alive_count_;
+  return pairs > 0 ? static_cast<double>(fresh_total_) / pairs : 1.0;
+}
+
+void Metrics::sample_coverage(Nanos now) { coverage_.push_back({now, current_coverage()}); }
+
+void Metrics::finish(results::RunRecord& rec, std::uint64_t messages_sent, std::uint64_t duplicates,
+                     std::uint64_t peer_stores) const {
+  rec.updates.clear();
+  rec.updates.reserve(updates_.size());
+  std::vector<Nanos> times;
+  double coverage_sum = 0;
+  for (std::size_t id = 0; id < updates_.size(); ++id) {
+    const Update& u = updates_[id];
+    results::UpdateRow row;
+    row.id = id;
+    row.client = clients_[u.report->client()].name;
+    row.origin = u.origin;
+    row.issued_at = u.issued;
+    row.reachable = u.reachable;
+    row.reached = u.reached;
+    if (u.converged >= 0) {
+      row.convergence = u.converged - u.issued;
+      times.push_back(*row.convergence);
+    }
+    row.sampled = u.sampled;
+    coverage_sum += u.reachable ? static_cast<double>(u.reached) / u.reachable : 1.0;
+    rec.updates.push_back(std::move(row));
+  }
+  rec.deliveries = deliveries_;
+  rec.reads = reads_;
+  rec.coverage = coverage_;
+
+  auto& s = rec.summary;
+  const std::size_t n = updates_.size();
+  s.updates = n;
+  s.converged_updates = times.size();
+  std::sort(times.begin(), times.end());
+  // Nearest-rank percentiles over *all* updates, an unconverged update
+  // counting as infinitely slow: a percentile that lands on one is unknown.
+  auto pct = [&](double p) -> std::optional<Nanos> {
+    if (n == 0) return std::nullopt;
+    std::size_t rank = static_cast<std::size_t>(p * static_cast<double>(n) / 100.0);
+    if (static_cast<double>(rank) * 100.0 < p * static_cast<double>(n)) ++rank;  // ceil
+    rank = std::max<std::size_t>(rank, 1);
+    if (rank > times.size()) return std::nullopt;
+    return times[rank - 1];
+  };
+  s.convergence_p50 = pct(50);
+  s.convergence_p90 = pct(90);
+  s.convergence_p99 = pct(99);
+  s.convergence_max = times.size() == n && n > 0 ? std::optional<Nanos>(times.back()) : std::nullopt;
+  s.coverage = n ? coverage_sum / static_cast<double>(n) : 0;
+  s.messages_per_update = n ? static_cast<double>(messages_sent) / static_cast<double>(n) : 0;
+  const std::uint64_t arrivals = duplicates + peer_stores;
+  s.duplicate_ratio = arrivals ? static_cast<double>(duplicates) / static_cast<double>(arrivals) : 0;
+  s.reads = read_count_;
+  s.stale_read_fraction = read_count_ ? static_cast<double>(stale_reads_) / static_cast<double>(read_count_) : 0;
+}
+
+}  // namespace herd::sim
