@@ -1,0 +1,51 @@
+#pragma once
+// Reads runs back from a results file (schema in docs/results-schema.md): the
+// plots, `herd plot` and the tests use it. Opens the file read-only and never
+// creates one. No SQLite headers here.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "results/run_record.h"
+
+namespace herd::results {
+
+namespace sqlite {
+class Db;
+}
+
+// One row of `runs` with its `summary`.
+struct StoredRun {
+  std::int64_t id = 0;
+  RunInfo info;
+  std::string created_at;  // wall-clock UTC, ISO 8601: excluded from determinism checks
+  Summary summary;
+};
+
+class Reader {
+ public:
+  // Throws std::runtime_error naming the file if it is missing, not an SQLite
+  // database, not a herd results file, or of another schema version.
+  explicit Reader(const std::string& db_path);
+  ~Reader();
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+
+  const std::string& path() const;
+
+  // Every run in id order.
+  std::vector<StoredRun> runs();
+  // Every table's rows for one run, in the order they were written. Throws if
+  // there is no run `id`.
+  RunRecord load_run(std::int64_t id);
+  // The convergence times of the run's converged updates, ascending.
+  std::vector<Nanos> convergence_times(std::int64_t id);
+  std::vector<CoverageSample> coverage(std::int64_t id);
+  std::vector<FaultRow> faults(std::int64_t id);
+
+ private:
+  std::unique_ptr<sqlite::Db> db_;
+};
+
+}  // namespace herd::results

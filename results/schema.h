@@ -1,0 +1,29 @@
+#pragma once
+// The results file's schema (documented in docs/results-schema.md) and the
+// checks that a file is a herd results file of the version this code writes.
+#include <cstdint>
+
+#include "results/sqlite_db.h"
+
+namespace herd::results {
+
+// PRAGMA user_version of the files this code writes. Bump it whenever a table
+// or column changes meaning; a file of another version is refused, never
+// migrated silently.
+inline constexpr std::int64_t kSchemaVersion = 1;
+// PRAGMA application_id: 'HERD' in ASCII, so `file` and our own checks can tell
+// a herd results file from any other SQLite database.
+inline constexpr std::int64_t kApplicationId = 0x48455244;
+
+// Sets the per-connection pragmas (foreign keys on) for reading or writing.
+void configure_connection(sqlite::Db& db);
+
+// Inside a write transaction: creates the schema in an empty database, or
+// checks that an existing one is a herd results file of kSchemaVersion.
+// Throws std::runtime_error naming the file otherwise.
+void create_or_check_schema(sqlite::Db& db);
+
+// For readers: throws unless the file is a herd results file of kSchemaVersion.
+void check_schema(sqlite::Db& db);
+
+}  // namespace herd::results

@@ -1,0 +1,140 @@
+#include "results/sqlite_db.h"
+
+#include <stdexcept>
+
+namespace herd::results::sqlite {
+
+namespace {
+
+// Concurrent writers (e.g. several `herd sim` processes sharing one results
+// file) wait this long for the write lock before giving up with SQLITE_BUSY.
+constexpr int kBusyTimeoutMs = 10'000;
+
+}  // namespace
+
+Db::Db(const std::string& path, Mode mode) : path_(path) {
+  const int flags = mode == Mode::read_only ? SQLITE_OPEN_READONLY
+                                            : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string reason = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw std::runtime_error("results file '" + path + "': cannot open: " + reason);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+}
+
+Db::~Db() { sqlite3_close(db_); }
+
+void Db::fail(std::string_view what, int rc) const {
+  std::string reason = sqlite3_errmsg(db_);
+  if (reason == "not an error" || reason.empty()) reason = sqlite3_errstr(rc);
+  throw std::runtime_error("results file '" + path_ + "': " + std::string(what) + ": " + reason);
+}
+
+void Db::fail(std::string_view what) const {
+  throw std::runtime_error("results file '" + path_ + "': " + std::string(what));
+}
+
+void Db::exec(const char* sql) {
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    const std::string reason = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    throw std::runtime_error("results file '" + path_ + "': " + reason);
+  }
+}
+
+std::int64_t Db::query_int(const char* sql) {
+  Stmt st(*this, sql);
+  if (!st.step()) fail(std::string("no row from ") + sql);
+  const std::int64_t v = st.int64(0);
+  while (st.step()) {
+  }
+  return v;
+}
+
+std::int64_t Db::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+
+bool Db::read_only() const { return sqlite3_db_readonly(db_, "main") == 1; }
+
+Stmt::Stmt(Db& db, const char* sql) : db_(db), sql_(sql) {
+  const int rc = sqlite3_prepare_v2(db.raw(), sql, -1, &st_, nullptr);
+  if (rc != SQLITE_OK) db.fail("cannot prepare \"" + sql_ + "\"", rc);
+}
+
+Stmt::~Stmt() { sqlite3_finalize(st_); }
+
+Stmt& Stmt::bind(int i, std::int64_t v) {
+  const int rc = sqlite3_bind_int64(st_, i, v);
+  if (rc != SQLITE_OK) db_.fail("cannot bind parameter", rc);
+  return *this;
+}
+
+Stmt& Stmt::bind(int i, double v) {
+  const int rc = sqlite3_bind_double(st_, i, v);
+  if (rc != SQLITE_OK) db_.fail("cannot bind parameter", rc);
+  return *this;
+}
+
+Stmt& Stmt::bind(int i, std::string_view v) {
+  const int rc = sqlite3_bind_text64(st_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  if (rc != SQLITE_OK) db_.fail("cannot bind parameter", rc);
+  return *this;
+}
+
+Stmt& Stmt::bind(int i, const std::optional<std::int64_t>& v) {
+  return v ? bind(i, *v) : bind_null(i);
+}
+
+Stmt& Stmt::bind_null(int i) {
+  const int rc = sqlite3_bind_null(st_, i);
+  if (rc != SQLITE_OK) db_.fail("cannot bind parameter", rc);
+  return *this;
+}
+
+void Stmt::run() {
+  const int rc = sqlite3_step(st_);
+  sqlite3_reset(st_);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) db_.fail("cannot run \"" + sql_ + "\"", rc);
+}
+
+bool Stmt::step() {
+  const int rc = sqlite3_step(st_);
+  if (rc == SQLITE_ROW) return true;
+  sqlite3_reset(st_);
+  if (rc != SQLITE_DONE) db_.fail("cannot run \"" + sql_ + "\"", rc);
+  return false;
+}
+
+std::int64_t Stmt::int64(int col) const { return sqlite3_column_int64(st_, col); }
+
+double Stmt::real(int col) const { return sqlite3_column_double(st_, col); }
+
+std::string Stmt::text(int col) const {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, col));
+  return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st_, col))) : std::string();
+}
+
+std::optional<std::int64_t> Stmt::opt_int64(int col) const {
+  if (sqlite3_column_type(st_, col) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_column_int64(st_, col);
+}
+
+Transaction::Transaction(Db& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+  // Rollback cannot usefully fail here; if it does, SQLite rolls back the
+  // journal on the next open, so the file still holds only committed runs.
+  if (open_) sqlite3_exec(db_.raw(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+  db_.exec("COMMIT");
+  open_ = false;
+}
+
+}  // namespace herd::results::sqlite

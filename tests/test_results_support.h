@@ -1,0 +1,38 @@
+#pragma once
+// Shared helpers for the results tests: a temporary directory removed at the
+// end of each test, a synthetic RunRecord, and raw SQLite queries that check
+// the file independently of results::Reader.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "results/run_record.h"
+
+namespace herd::results::test {
+
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::filesystem::path path() const { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A small but complete run: every table gets rows, with distinctive values.
+// `variant` changes the values so two records differ.
+RunRecord synthetic_record(int variant = 0);
+
+// SELECT count(*) FROM `table` [WHERE run_id = run] through the C API.
+std::int64_t count_rows(const std::string& db, const std::string& table, std::int64_t run = -1);
+// Runs one SQL statement through the C API (fails the test on error).
+void exec_sql(const std::string& db, const std::string& sql);
+std::int64_t query_int(const std::string& db, const std::string& sql);
+
+std::string read_file_bytes(const std::string& path);
+
+}  // namespace herd::results::test
