@@ -4,5 +4,6 @@
 namespace herd::apps {
 
 int cmd_demo(int argc, char** argv);
+int cmd_sim(int argc, char** argv);
 
 }  // namespace herd::apps

@@ -16,6 +16,7 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"demo", herd::apps::cmd_demo, "flood one report through a five-server preset in memory"},
+    {"sim", herd::apps::cmd_sim, "run a scenario file on the deterministic simulator"},
 };
 
 void usage(std::FILE* out) {

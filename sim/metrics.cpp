@@ -32,10 +32,7 @@ void Metrics::update_issued(const ReportRef& r, std::uint32_t origin, std::strin
                             Nanos now) {
   const auto id = static_cast<std::uint32_t>(updates_.size());
   Client& c = client(r->client());
-  if (c.updates.empty()) {
-    c.name = std::string(client_name);
-    ++clients_reported_;
-  }
+  if (c.updates.empty()) c.name = std::string(client_name);
   Update u;
   u.report = r;
   u.origin = origin;
@@ -46,9 +43,7 @@ void Metrics::update_issued(const ReportRef& r, std::uint32_t origin, std::strin
   u.sampled = id < spec_.sample_first || (spec_.sample_every > 0 && id % spec_.sample_every == 0);
   updates_.push_back(std::move(u));
   c.updates.push_back(id);
-  // The new report is the newest: only its origin holds it so far.
-  fresh_total_ -= c.fresh;
-  c.fresh = 0;
+  expected_pairs_ += updates_.back().reachable;
   stored(origin, r, 0, now);
 }
 
@@ -62,10 +57,6 @@ void Metrics::stored(std::uint32_t node, const ReportRef& r, std::uint16_t hops,
   if (pos == 0) return;
   const std::uint32_t id = c.updates[pos - 1];
   const Update& u = updates_[id];
-  if (pos == c.updates.size()) {
-    ++c.fresh;
-    ++fresh_total_;
-  }
   if (u.sampled) deliveries_.push_back({id, node, now, hops});
   cover(node, cid, pos, now);
 }
@@ -77,21 +68,10 @@ void Metrics::cover(std::uint32_t node, ClientId cid, std::uint32_t upto, Nanos 
   for (std::uint32_t k = row[cid]; k < upto; ++k) {
     Update& u = updates_[c.updates[k]];
     if (labels_[u.epoch][node] != u.label) continue;  // not reachable when issued
+    ++reached_pairs_;
     if (++u.reached == u.reachable) u.converged = now;
   }
   row[cid] = std::max(row[cid], upto);
-}
-
-void Metrics::node_lost(std::uint32_t /*node*/, const LocationTable& table) {
-  for (ClientId cid = 0; cid < clients_.size(); ++cid) {
-    Client& c = clients_[cid];
-    if (c.updates.empty()) continue;
-    const ReportRef* held = table.find(cid);
-    if (held && held->get() == updates_[c.updates.back()].report.get()) {
-      --c.fresh;
-      --fresh_total_;
-    }
-  }
 }
 
 void Metrics::read(std::uint32_t node, std::string_view client_name, const Report* served, ClientId cid,
@@ -106,8 +86,7 @@ void Metrics::read(std::uint32_t node, std::string_view client_name, const Repor
 }
 
 double Metrics::current_coverage() const {
-  const double pairs = static_cast<double>(clients_reported_) * alive_count_;
-  return pairs > 0 ? static_cast<double>(fresh_total_) / pairs : 1.0;
+  return expected_pairs_ ? static_cast<double>(reached_pairs_) / static_cast<double>(expected_pairs_) : 0.0;
 }
 
 void Metrics::sample_coverage(Nanos now) { coverage_.push_back({now, current_coverage()}); }
@@ -144,20 +123,17 @@ void Metrics::finish(results::RunRecord& rec, std::uint64_t messages_sent, std::
   s.updates = n;
   s.converged_updates = times.size();
   std::sort(times.begin(), times.end());
-  // Nearest-rank percentiles over *all* updates, an unconverged update
-  // counting as infinitely slow: a percentile that lands on one is unknown.
-  auto pct = [&](double p) -> std::optional<Nanos> {
-    if (n == 0) return std::nullopt;
-    std::size_t rank = static_cast<std::size_t>(p * static_cast<double>(n) / 100.0);
-    if (static_cast<double>(rank) * 100.0 < p * static_cast<double>(n)) ++rank;  // ceil
-    rank = std::max<std::size_t>(rank, 1);
-    if (rank > times.size()) return std::nullopt;
+  // Nearest-rank percentiles over the converged updates.
+  const std::size_t m = times.size();
+  auto pct = [&](std::size_t p) -> std::optional<Nanos> {
+    if (m == 0) return std::nullopt;
+    const std::size_t rank = std::max<std::size_t>(1, (p * m + 99) / 100);  // ceil(p% of m)
     return times[rank - 1];
   };
   s.convergence_p50 = pct(50);
   s.convergence_p90 = pct(90);
   s.convergence_p99 = pct(99);
-  s.convergence_max = times.size() == n && n > 0 ? std::optional<Nanos>(times.back()) : std::nullopt;
+  s.convergence_max = m ? std::optional<Nanos>(times.back()) : std::nullopt;
   s.coverage = n ? coverage_sum / static_cast<double>(n) : 0;
   s.messages_per_update = n ? static_cast<double>(messages_sent) / static_cast<double>(n) : 0;
   const std::uint64_t arrivals = duplicates + peer_stores;

@@ -16,15 +16,16 @@
 //   links up at issue time); reached: how many of them have stored it or a
 //   newer report of the same client at some point; its convergence time:
 //   from issue until the last of them did (none if that never happened);
-// - coverage sample at time t: the fraction of (client, live server) pairs
-//   where the server holds the client's newest report, over clients that
-//   have reported. It dips while a partition keeps news from half the herd.
+// - coverage sample at time t: reached / reachable summed over the updates
+//   issued so far (docs/results-schema.md), i.e. the fraction of (update,
+//   reachable server) pairs delivered by t;
+// - convergence percentiles: nearest rank over the converged updates only
+//   (converged_updates says how many that is).
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "herd/location_table.h"
 #include "herd/report.h"
 #include "results/run_record.h"
 #include "sim/scenario.h"
@@ -43,8 +44,6 @@ class Metrics {
   void update_issued(const ReportRef& r, std::uint32_t origin, std::string_view client_name, Nanos now);
   // `node` stored `r` from a peer, `hops` links from its origin.
   void stored(std::uint32_t node, const ReportRef& r, std::uint16_t hops, Nanos now);
-  // `node` is about to lose `table` (crash).
-  void node_lost(std::uint32_t node, const LocationTable& table);
   void read(std::uint32_t node, std::string_view client_name, const Report* served, ClientId client, Nanos now);
   void sample_coverage(Nanos now);
 
@@ -70,7 +69,6 @@ class Metrics {
   struct Client {
     std::string name;
     std::vector<std::uint32_t> updates;  // ids, in issue order (= newest last)
-    std::uint32_t fresh = 0;             // live servers holding the newest
   };
   Client& client(ClientId id);
   // Marks updates (covered, upto] of `c` as reached at `node`.
@@ -84,7 +82,7 @@ class Metrics {
   std::vector<Update> updates_;
   std::vector<Client> clients_;                          // by ClientId
   std::vector<std::vector<std::uint32_t>> covered_;      // [node][client]: updates reached, +1
-  std::uint64_t fresh_total_ = 0, clients_reported_ = 0;
+  std::uint64_t expected_pairs_ = 0, reached_pairs_ = 0;
   std::vector<results::DeliveryRow> deliveries_;
   std::vector<results::ReadRow> reads_;
   std::uint64_t read_count_ = 0, stale_reads_ = 0;

@@ -7,6 +7,8 @@
 #include <map>
 #include <stdexcept>
 
+#include <time.h>
+
 #include "herd/posix_time.h"
 #include "sim/metrics.h"
 #include "sim/peak_rss.h"
@@ -22,6 +24,12 @@ namespace herd::sim {
 namespace {
 
 // Independent random streams of one run.
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
 enum Stream : std::uint64_t { kNetwork = 1, kWorkload = 2, kSkew = 3 };
 
 // External event kinds (VirtualNetwork::schedule_external's `a`).
@@ -110,14 +118,18 @@ class Runner final : public virt::NetworkObserver {
 
     // Run in ~100 slices so the caller can draw progress.
     const Nanos slice = std::max<Nanos>(s_.duration / 100, 1);
+    const auto loop_start = std::chrono::steady_clock::now();
+    const double cpu_start = thread_cpu_seconds();
     for (Nanos t = 0; t < s_.duration;) {
       t = std::min(s_.duration, t + slice);
       net_->run_until(t);
       if (opt_.progress) opt_.progress(static_cast<double>(t) / static_cast<double>(s_.duration));
     }
+    RunOutcome out;
+    out.loop_cpu_seconds = thread_cpu_seconds() - cpu_start;
+    out.loop_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
     if (opt_.at_end) opt_.at_end(*net_);
 
-    RunOutcome out;
     out.counters = net_->counters();
     out.added_links = gen.added_links;
     fill_record(out.record, gen, topo);
@@ -234,7 +246,6 @@ class Runner final : public virt::NetworkObserver {
       target = f.name;
     } else if (f.kind == "crash") {
       const std::uint32_t n = index_.at(f.a);
-      if (Node* node = net_->node(n)) metrics_->node_lost(n, node->table());
       net_->crash(n);
       metrics_->set_alive(n, false);
       target = f.a;

@@ -29,6 +29,8 @@ struct RunOutcome {
   results::RunRecord record;
   virt::NetworkCounters counters;
   std::uint32_t added_links = 0;  // links added to connect a generated graph
+  double loop_seconds = 0;        // wall-clock time spent in the event loop alone
+  double loop_cpu_seconds = 0;    // CPU time of this thread in the event loop
 };
 
 // Throws ScenarioError for mistakes only visible once the topology exists
