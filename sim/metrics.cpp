@@ -6,7 +6,7 @@
 namespace herd::sim {
 
 Metrics::Metrics(const MetricsSpec& spec, std::uint32_t nodes)
-    : spec_(spec), alive_(nodes, true), alive_count_(nodes), covered_(nodes) {}
+    : spec_(spec), alive_(nodes, true), alive_count_(nodes) {}
 
 void Metrics::set_components(std::vector<std::uint32_t> labels) {
   std::vector<std::uint32_t> size(labels.size(), 0);
@@ -29,7 +29,7 @@ Metrics::Client& Metrics::client(ClientId id) {
 }
 
 void Metrics::update_issued(const ReportRef& r, std::uint32_t origin, std::string_view client_name,
-                            Nanos now) {
+                            Nanos now, const Report* previous) {
   const auto id = static_cast<std::uint32_t>(updates_.size());
   Client& c = client(r->client());
   if (c.updates.empty()) c.name = std::string(client_name);
@@ -44,34 +44,52 @@ void Metrics::update_issued(const ReportRef& r, std::uint32_t origin, std::strin
   updates_.push_back(std::move(u));
   c.updates.push_back(id);
   expected_pairs_ += updates_.back().reachable;
-  stored(origin, r, 0, now);
+  stored(origin, r, 0, now, previous);
 }
 
-void Metrics::stored(std::uint32_t node, const ReportRef& r, std::uint16_t hops, Nanos now) {
+std::uint32_t Metrics::position(const Client& c, const Report* r) const {
+  if (!r) return 0;
+  // Nearly always one of the newest, so search from the back.
+  auto pos = static_cast<std::uint32_t>(c.updates.size());
+  while (pos > 0 && updates_[c.updates[pos - 1]].report.get() != r) --pos;
+  return pos;
+}
+
+void Metrics::stored(std::uint32_t node, const ReportRef& r, std::uint16_t hops, Nanos now,
+                     const Report* previous) {
   const ClientId cid = r->client();
   if (cid >= clients_.size()) return;  // never issued (cannot happen in a sim run)
   Client& c = clients_[cid];
-  // Find the update: nearly always the newest, so search from the back.
-  std::uint32_t pos = static_cast<std::uint32_t>(c.updates.size());
-  while (pos > 0 && updates_[c.updates[pos - 1]].report.get() != r.get()) --pos;
+  const std::uint32_t pos = position(c, r.get());
   if (pos == 0) return;
   const std::uint32_t id = c.updates[pos - 1];
   const Update& u = updates_[id];
   if (u.sampled) deliveries_.push_back({id, node, now, hops});
-  cover(node, cid, pos, now);
+  std::uint32_t from = position(c, previous);
+  if (!crash_floor_.empty()) {
+    auto it = crash_floor_.find(node);
+    if (it != crash_floor_.end() && cid < it->second.size()) from = std::max(from, it->second[cid]);
+  }
+  cover(node, cid, from, pos, now);
 }
 
-void Metrics::cover(std::uint32_t node, ClientId cid, std::uint32_t upto, Nanos now) {
-  auto& row = covered_[node];
-  if (cid >= row.size()) row.resize(cid + 1, 0);
+void Metrics::node_lost(std::uint32_t node, const LocationTable& table) {
+  auto& floor = crash_floor_[node];
+  if (floor.size() < clients_.size()) floor.resize(clients_.size(), 0);
+  for (ClientId cid = 0; cid < clients_.size(); ++cid) {
+    const ReportRef* held = table.find(cid);
+    if (held) floor[cid] = std::max(floor[cid], position(clients_[cid], held->get()));
+  }
+}
+
+void Metrics::cover(std::uint32_t node, ClientId cid, std::uint32_t from, std::uint32_t upto, Nanos now) {
   const Client& c = clients_[cid];
-  for (std::uint32_t k = row[cid]; k < upto; ++k) {
+  for (std::uint32_t k = from; k < upto; ++k) {
     Update& u = updates_[c.updates[k]];
     if (labels_[u.epoch][node] != u.label) continue;  // not reachable when issued
     ++reached_pairs_;
     if (++u.reached == u.reachable) u.converged = now;
   }
-  row[cid] = std::max(row[cid], upto);
 }
 
 void Metrics::read(std::uint32_t node, std::string_view client_name, const Report* served, ClientId cid,

@@ -8,8 +8,9 @@
 //   aggregate (reached count, convergence time);
 // - message counts are counters; WHATSAT reads keep at most max_reads rows
 //   (all are counted in the summary);
-// - per (node, client) one 32-bit "newest update index seen", the only state
-//   that grows with nodes x clients (next to the nodes' own tables).
+// - nothing per (node, client): which older updates a store also covers is
+//   worked out from the report the node held before (the driver passes it),
+//   plus, for servers that crashed, a per-client floor saved at the crash.
 //
 // Definitions (docs/simulator.md):
 // - an update's reachable set: the servers in the origin's component (over
@@ -22,10 +23,12 @@
 // - convergence percentiles: nearest rank over the converged updates only
 //   (converged_updates says how many that is).
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "herd/location_table.h"
 #include "herd/report.h"
 #include "results/run_record.h"
 #include "sim/scenario.h"
@@ -41,9 +44,13 @@ class Metrics {
   void set_alive(std::uint32_t node, bool alive);
 
   // A client's IAMAT was stored at `origin`: a new update.
-  void update_issued(const ReportRef& r, std::uint32_t origin, std::string_view client_name, Nanos now);
-  // `node` stored `r` from a peer, `hops` links from its origin.
-  void stored(std::uint32_t node, const ReportRef& r, std::uint16_t hops, Nanos now);
+  // `previous`: what the origin held for the client before (or null).
+  void update_issued(const ReportRef& r, std::uint32_t origin, std::string_view client_name, Nanos now,
+                     const Report* previous);
+  // `node` stored `r` from a peer, `hops` links from its origin, replacing `previous`.
+  void stored(std::uint32_t node, const ReportRef& r, std::uint16_t hops, Nanos now, const Report* previous);
+  // `node` is about to crash with `table`: remember how far it had got.
+  void node_lost(std::uint32_t node, const LocationTable& table);
   void read(std::uint32_t node, std::string_view client_name, const Report* served, ClientId client, Nanos now);
   void sample_coverage(Nanos now);
 
@@ -71,8 +78,10 @@ class Metrics {
     std::vector<std::uint32_t> updates;  // ids, in issue order (= newest last)
   };
   Client& client(ClientId id);
-  // Marks updates (covered, upto] of `c` as reached at `node`.
-  void cover(std::uint32_t node, ClientId c, std::uint32_t upto, Nanos now);
+  // Position (1-based) of report `r` in the client's update list, 0 if none.
+  std::uint32_t position(const Client& c, const Report* r) const;
+  // Marks the client's updates at positions (from, upto] as reached at `node`.
+  void cover(std::uint32_t node, ClientId c, std::uint32_t from, std::uint32_t upto, Nanos now);
 
   MetricsSpec spec_;
   std::vector<std::vector<std::uint32_t>> labels_;       // per epoch
@@ -81,7 +90,8 @@ class Metrics {
   std::uint32_t alive_count_ = 0;
   std::vector<Update> updates_;
   std::vector<Client> clients_;                          // by ClientId
-  std::vector<std::vector<std::uint32_t>> covered_;      // [node][client]: updates reached, +1
+  // For servers that crashed: [client] -> positions already counted before.
+  std::map<std::uint32_t, std::vector<std::uint32_t>> crash_floor_;
   std::uint64_t expected_pairs_ = 0, reached_pairs_ = 0;
   std::vector<results::DeliveryRow> deliveries_;
   std::vector<results::ReadRow> reads_;

@@ -141,12 +141,12 @@ class Runner final : public virt::NetworkObserver {
 
   // --- NetworkObserver ----------------------------------------------------------
   void client_report(std::uint32_t node, const ReportRef& r, bool stored) override {
-    if (stored && r) metrics_->update_issued(r, node, clients_[issuing_].name, net_->now());
+    if (stored && r) metrics_->update_issued(r, node, clients_[issuing_].name, net_->now(), origin_previous_);
   }
-  void peer_report(std::uint32_t node, PeerId, const PeerMessage& m, bool stored) override {
+  void peer_report(std::uint32_t node, PeerId, const PeerMessage& m, bool stored, const Report* previous) override {
     if (stored) {
       ++peer_stores_;
-      metrics_->stored(node, m.report, m.hops, net_->now());
+      metrics_->stored(node, m.report, m.hops, net_->now(), previous);
     } else {
       ++duplicates_;
     }
@@ -190,6 +190,12 @@ class Runner final : public virt::NetworkObserver {
     const std::string line = "IAMAT " + cs.name + " " + coordinates_text(cs.lat, cs.lon) + " " +
                              posix_text(net_->epoch() + now);
     issuing_ = c;
+    origin_previous_ = nullptr;
+    if (Node* origin = net_->node(cs.server)) {
+      if (auto id = net_->clients().find(cs.name)) {
+        if (const ReportRef* held = origin->table().find(*id)) origin_previous_ = held->get();
+      }
+    }
     ++client_reports_;
     if (!net_->client_command(cs.server, line)) ++refused_;
     // Reads of this client at other servers, before its next report.
@@ -246,6 +252,7 @@ class Runner final : public virt::NetworkObserver {
       target = f.name;
     } else if (f.kind == "crash") {
       const std::uint32_t n = index_.at(f.a);
+      if (Node* node = net_->node(n)) metrics_->node_lost(n, node->table());
       net_->crash(n);
       metrics_->set_alive(n, false);
       target = f.a;
@@ -310,6 +317,7 @@ class Runner final : public virt::NetworkObserver {
   Nanos stop_ = 0;
   std::uint32_t issuing_ = 0;
   const Report* served_ = nullptr;
+  const Report* origin_previous_ = nullptr;
   ClientId served_client_ = 0;
   std::uint64_t client_reports_ = 0, refused_ = 0, invalid_lines_ = 0, duplicates_ = 0, peer_stores_ = 0;
 };

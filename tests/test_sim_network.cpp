@@ -30,7 +30,7 @@ struct Recorder : virt::NetworkObserver {
       hops.emplace(node, 0);
     }
   }
-  void peer_report(std::uint32_t node, PeerId, const PeerMessage& m, bool stored) override {
+  void peer_report(std::uint32_t node, PeerId, const PeerMessage& m, bool stored, const Report*) override {
     if (stored) {
       stored_at.emplace(node, net->now());
       hops.emplace(node, m.hops);

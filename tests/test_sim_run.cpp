@@ -84,6 +84,8 @@ TEST_CASE("same scenario and seed: identical record - another seed: a different 
   // Sampling: ids below 20, then every 7th.
   for (const auto& u : a.record.updates) CHECK(u.sampled == (u.id < 20 || u.id % 7 == 0));
   for (const auto& d : a.record.deliveries) CHECK(a.record.updates[d.update].sampled);
+  // Campbell crashed and restarted: it must never be counted twice.
+  for (const auto& u : a.record.updates) CHECK(u.reached <= u.reachable);
 }
 
 TEST_CASE("same scenario and seed: identical results files except wall-clock columns") {

@@ -16,9 +16,11 @@ class NetworkObserver {
   virtual ~NetworkObserver() = default;
   // An IAMAT was accepted at `node`; `stored` is false when it was stale.
   virtual void client_report(std::uint32_t /*node*/, const ReportRef& /*r*/, bool /*stored*/) {}
-  // `node` received a peer message; `stored` is false for a duplicate/stale one.
+  // `node` received a peer message; `stored` is false for a duplicate/stale
+  // one. `previous` is the report the node held for that client just before
+  // (null if none), so metrics need no copy of every node's table.
   virtual void peer_report(std::uint32_t /*node*/, PeerId /*from*/, const PeerMessage& /*m*/,
-                           bool /*stored*/) {}
+                           bool /*stored*/, const Report* /*previous*/) {}
   // A WHATSAT at `node` was answered from `served`.
   virtual void whatsat(std::uint32_t /*node*/, ClientId /*client*/, const Report& /*served*/) {}
   // A line at `node` got "? ..." (e.g. a WHATSAT for a client it never heard of).

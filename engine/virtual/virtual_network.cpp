@@ -35,7 +35,7 @@ class VirtualNetwork::Ctx final : public NodeContext, public NodeObserver {
     }
   }
   void peer_report(PeerId from, const PeerMessage& m, bool stored) override {
-    net_.observer_.peer_report(index_, from, m, stored);
+    net_.observer_.peer_report(index_, from, m, stored, net_.previous_);
   }
   void whatsat(ClientId client, const Report& served) override {
     net_.observer_.whatsat(index_, client, served);
@@ -116,7 +116,7 @@ std::int64_t VirtualNetwork::link_index(std::uint32_t a, std::uint32_t b) const 
   return adj_link_[static_cast<std::size_t>(it - adj_.begin())];
 }
 
-bool VirtualNetwork::link_up(std::size_t link) const {
+bool VirtualNetwork::compute_up(std::size_t link) const {
   const Link& l = links_[link];
   return !l.cut && l.blocked == 0 && nodes_[l.a].alive && nodes_[l.b].alive;
 }
@@ -213,14 +213,20 @@ void VirtualNetwork::dispatch(Event& e) {
     case Event::Kind::PeerMessage: {
       ++counters_.message_events;
       const Link& l = links_[e.a];
-      if (l.epoch != e.c || !link_up(e.a)) {
+      // The epoch moves on whenever the link goes down, so a message sent
+      // before a cut, partition or crash never arrives, even after a repair.
+      if (l.epoch != e.c) {
         ++counters_.dropped_in_flight;
         return;
       }
       ++counters_.delivered;
       const PeerId from = l.a == e.b ? l.b : l.a;
+      Node& node = *nodes_[e.b].node;
+      // Peeking loads the table slot the node is about to compare with.
+      const ReportRef* held = node.table().find(e.report->client());
+      previous_ = held ? held->get() : nullptr;
       PeerMessage m{PeerMessage::Kind::Update, e.hops, std::move(e.report)};
-      nodes_[e.b].node->on_peer_message(from, m);
+      node.on_peer_message(from, m);
       return;
     }
     case Event::Kind::Timer: {
@@ -260,6 +266,7 @@ std::uint64_t VirtualNetwork::run_until(Nanos end) {
 
 void VirtualNetwork::notify(std::size_t link, bool up) {
   Link& l = links_[link];
+  l.up = up;
   if (!up) ++l.epoch;  // in-flight messages on it are lost
   for (auto [self, other] : {std::pair{l.a, l.b}, std::pair{l.b, l.a}}) {
     if (!nodes_[self].alive) continue;
@@ -269,12 +276,10 @@ void VirtualNetwork::notify(std::size_t link, bool up) {
 
 template <class F>
 void VirtualNetwork::change_links(F&& change) {
-  std::vector<bool> before(links_.size());
-  for (std::size_t i = 0; i < links_.size(); ++i) before[i] = link_up(i);
   change();
   for (std::size_t i = 0; i < links_.size(); ++i) {
-    const bool after = link_up(i);
-    if (after != before[i]) notify(i, after);
+    const bool after = compute_up(i);
+    if (after != links_[i].up) notify(i, after);
   }
 }
 
@@ -287,7 +292,7 @@ void VirtualNetwork::cut_link(std::size_t link) {
 void VirtualNetwork::restore_link(std::size_t link) {
   const bool was = link_up(link);
   links_[link].cut = false;
-  if (!was && link_up(link)) notify(link, true);
+  if (!was && compute_up(link)) notify(link, true);
 }
 
 void VirtualNetwork::partition(const std::string& name, std::vector<std::uint32_t> group_of) {
@@ -332,7 +337,8 @@ void VirtualNetwork::restart(std::uint32_t n) {
   build_node(n);
   for (std::uint32_t k = adj_begin_[n]; k < adj_begin_[n + 1]; ++k) {
     const std::uint32_t li = adj_link_[k];
-    if (link_up(li)) {
+    if (compute_up(li)) {
+      links_[li].up = true;
       nodes_[adj_[k]].node->on_peer_up(n);  // the fresh node starts with links up
     } else {
       nodes_[n].node->on_peer_down(adj_[k]);

@@ -76,7 +76,7 @@ class VirtualNetwork {
   std::pair<std::uint32_t, std::uint32_t> link_ends(std::size_t link) const {
     return {links_[link].a, links_[link].b};
   }
-  bool link_up(std::size_t link) const;
+  bool link_up(std::size_t link) const { return links_[link].up; }
   void set_link_latency(std::size_t link, const LatencyModel& m);
   void set_link_loss(std::size_t link, double p);
   const LatencyModel& link_latency(std::size_t link) const { return models_[links_[link].model]; }
@@ -130,6 +130,7 @@ class VirtualNetwork {
     float loss = 0;
     std::uint16_t blocked = 0;   // active partitions separating a and b
     bool cut = false;
+    bool up = true;              // cached: !cut && !blocked && both ends alive
   };
   struct Lookup {
     LookupId id;
@@ -149,6 +150,7 @@ class VirtualNetwork {
   // Runs `change`, then tells both ends of every link whose up-state changed.
   template <class F> void change_links(F&& change);
   void notify(std::size_t link, bool up);
+  bool compute_up(std::size_t link) const;
   std::uint32_t take_slot(std::vector<std::uint32_t>& free_list, std::size_t size);
 
   NetworkConfig config_;
@@ -171,6 +173,7 @@ class VirtualNetwork {
   Nanos now_ = 0;
   ConnId next_conn_ = 1;
   NetworkCounters counters_;
+  const Report* previous_ = nullptr;  // held by the receiver before the message being delivered
 };
 
 }  // namespace herd::virt
