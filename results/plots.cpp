@@ -1,12 +1,210 @@
+// results::plot_all: reads a results file and draws every plot its runs
+// support. File names are fixed (convergence_cdf.png, coverage.png,
+// sweep_<param>.png), so re-running overwrites the same files.
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sstream>
 #include <stdexcept>
+#include <tuple>
 
+#include "results/plot_data.h"
+#include "results/plot_spec.h"
+#include "results/reader.h"
 #include "results/store.h"
 
 namespace herd::results {
 
-// Interim: replaced by the gnuplot plots in the next commit.
-std::vector<std::string> plot_all(const std::string& db_path, const std::string&) {
-  throw std::runtime_error("results file '" + db_path + "': plots are not built yet");
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string number(double v) {
+  std::ostringstream ss;
+  ss << v;
+  return ss.str();
+}
+
+// Log scale when the positive values span at least `ratio` (hi / lo).
+void maybe_log_x(PlotSpec& spec, double lo, double hi, double ratio) {
+  if (lo > 0 && hi / lo >= ratio) spec.settings.push_back("set logscale x");
+}
+
+std::string out_path(const std::string& dir, const std::string& name) { return (fs::path(dir) / name).string(); }
+
+// One curve per run while they fit; beyond kMaxCurves runs, one per strategy
+// (pooling its runs' convergence times), so a big sweep still reads.
+bool plot_cdf(Reader& reader, const std::vector<StoredRun>& runs, const std::string& dir, std::string& written) {
+  PlotSpec spec;
+  spec.output = out_path(dir, "convergence_cdf.png");
+  spec.title = "Convergence time CDF (" + reader.path() + ")";
+  spec.xlabel = "convergence time (ms): until every server reachable from the origin holds the update";
+  spec.ylabel = "fraction of updates converged";
+  spec.settings.push_back("set yrange [0:1.05]");
+  double lo = 0, hi = 0;
+  bool any = false;
+  auto add = [&](std::string title, const std::vector<Nanos>& times, std::uint64_t total) {
+    auto pts = convergence_cdf(times, total);
+    if (pts.empty()) return;
+    const double first = pts.front().first, last = pts.back().first;
+    lo = any ? std::min(lo, first) : first;
+    hi = any ? std::max(hi, last) : last;
+    any = true;
+    spec.series.push_back({std::move(title), "steps lw 2", std::move(pts)});
+  };
+  if (runs.size() <= kMaxCurves) {
+    for (const auto& r : runs) add(run_label(r), reader.convergence_times(r.id), r.summary.updates);
+  } else {
+    std::map<std::string, std::tuple<std::vector<Nanos>, std::uint64_t, std::size_t>> by_strategy;
+    for (const auto& r : runs) {
+      auto& [times, total, count] = by_strategy[r.info.strategy];
+      const auto t = reader.convergence_times(r.id);
+      times.insert(times.end(), t.begin(), t.end());
+      total += r.summary.updates;
+      ++count;
+    }
+    std::size_t shown = 0;
+    for (auto& [strategy, group] : by_strategy) {
+      if (shown++ == kMaxCurves) break;
+      auto& [times, total, count] = group;
+      std::sort(times.begin(), times.end());
+      add(strategy + " (" + std::to_string(count) + " runs pooled)", times, total);
+    }
+  }
+  if (!any) return false;
+  maybe_log_x(spec, lo, hi, 1000);
+  render_png(spec);
+  written = spec.output;
+  return true;
+}
+
+bool same_faults(const std::vector<FaultRow>& a, const std::vector<FaultRow>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const FaultRow& x, const FaultRow& y) {
+    return x.at == y.at && x.kind == y.kind && x.target == y.target;
+  });
+}
+
+// Coverage over time; the fault timeline is drawn as labelled vertical lines
+// when every plotted run shares it (so a partition's plateau and heal show).
+bool plot_coverage(Reader& reader, const std::vector<StoredRun>& runs, const std::string& dir, std::string& written) {
+  // Up to kMaxCurves runs: all of them, or else the first run of each
+  // distinct (scenario, strategy, sweep point).
+  std::vector<const StoredRun*> chosen;
+  if (runs.size() <= kMaxCurves) {
+    for (const auto& r : runs) chosen.push_back(&r);
+  } else {
+    std::set<std::tuple<std::string, std::string, std::string>> seen;
+    for (const auto& r : runs) {
+      if (chosen.size() == kMaxCurves) break;
+      if (seen.insert({r.info.scenario_name, r.info.strategy, r.info.sweep_point_json}).second) chosen.push_back(&r);
+    }
+  }
+  PlotSpec spec;
+  spec.output = out_path(dir, "coverage.png");
+  spec.title = "Coverage over time (" + reader.path() + ")" +
+               (chosen.size() < runs.size()
+                    ? " - " + std::to_string(chosen.size()) + " of " + std::to_string(runs.size()) + " runs"
+                    : std::string());
+  spec.xlabel = "simulated time (s)";
+  spec.ylabel = "coverage: delivered / expected (update, reachable server) pairs";
+  spec.settings.push_back("set yrange [0:1.05]");
+  spec.settings.push_back("set key outside right top vertical");
+  std::vector<FaultRow> faults;
+  bool faults_shared = true;
+  for (const StoredRun* r : chosen) {
+    const auto samples = reader.coverage(r->id);
+    if (samples.empty()) continue;
+    PlotSeries s{run_label(*r), "lines lw 2", {}};
+    s.points.reserve(samples.size());
+    for (const auto& c : samples) s.points.emplace_back(static_cast<double>(c.at) / 1e9, c.coverage);
+    s.points = thin(std::move(s.points));
+    const auto f = reader.faults(r->id);
+    if (spec.series.empty()) faults = f;
+    else if (!same_faults(faults, f)) faults_shared = false;
+    spec.series.push_back(std::move(s));
+  }
+  if (spec.series.empty()) return false;
+  if (faults_shared) {
+    for (const auto& f : faults) {
+      const std::string x = number(static_cast<double>(f.at) / 1e9);
+      spec.settings.push_back("set arrow from first " + x + ", graph 0 to first " + x +
+                              ", graph 1 nohead dt 2 lc rgb 'gray40'");
+      spec.settings.push_back("set label " + gnuplot_quote(f.kind + (f.target.empty() ? "" : " " + f.target)) +
+                              " at first " + x + ", graph 0.03 rotate by 90 left front offset character -0.8, 0 tc rgb 'gray30' font ',8'");
+    }
+  }
+  render_png(spec);
+  written = spec.output;
+  return true;
+}
+
+void plot_sweep(const SweepPlot& sweep, const std::string& path, const std::string& db_path) {
+  PlotSpec spec;
+  spec.output = path;
+  spec.title = "Convergence time vs " + sweep.param + ", median over seeds (" + db_path + ")";
+  spec.xlabel = sweep.param;
+  spec.ylabel = "convergence time (ms)";
+  double lo = 0, hi = 0;
+  bool first = true;
+  std::size_t color = 0;
+  const std::size_t max_curves = kMaxCurves / 2;  // two series (p50, p99) per curve
+  for (const auto& curve : sweep.curves) {
+    if (color == max_curves) break;
+    ++color;
+    PlotSeries p50{curve.label + " p50", "linespoints lw 2 pt 7 lc " + std::to_string(color), {}};
+    PlotSeries p99{curve.label + " p99", "linespoints lw 2 dt 2 pt 6 lc " + std::to_string(color), {}};
+    for (const auto& pt : curve.points) {
+      p50.points.emplace_back(pt.x, pt.p50_ms);
+      p99.points.emplace_back(pt.x, pt.p99_ms);
+      lo = first ? pt.x : std::min(lo, pt.x);
+      hi = first ? pt.x : std::max(hi, pt.x);
+      first = false;
+    }
+    spec.series.push_back(std::move(p50));
+    spec.series.push_back(std::move(p99));
+  }
+  if (color < sweep.curves.size())
+    spec.title += " - first " + std::to_string(color) + " of " + std::to_string(sweep.curves.size()) + " curves";
+  if (!sweep.categories.empty()) {
+    std::string tics = "set xtics (";
+    for (std::size_t i = 0; i < sweep.categories.size(); ++i)
+      tics += (i ? ", " : "") + gnuplot_quote(sweep.categories[i]) + " " + std::to_string(i);
+    spec.settings.push_back(tics + ")");
+    spec.settings.push_back("set xrange [-0.5:" + number(static_cast<double>(sweep.categories.size()) - 0.5) + "]");
+  } else {
+    maybe_log_x(spec, lo, hi, 100);
+    spec.settings.push_back("set offsets graph 0.03, graph 0.03, 0, 0");
+  }
+  spec.settings.push_back("set yrange [0:*]");
+  render_png(spec);
+}
+
+}  // namespace
+
+std::vector<std::string> plot_all(const std::string& db_path, const std::string& dir) {
+  Reader reader(db_path);
+  const auto runs = reader.runs();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir)) {
+    throw std::runtime_error("plot directory '" + dir + "': cannot create: " +
+                             (ec ? ec.message() : std::string("not a directory")));
+  }
+  std::vector<std::string> written;
+  std::string path;
+  if (plot_cdf(reader, runs, dir, path)) written.push_back(path);
+  if (plot_coverage(reader, runs, dir, path)) written.push_back(path);
+  std::set<std::string> names;
+  for (const auto& sweep : sweep_plots(runs)) {
+    std::string name = "sweep_" + file_safe(sweep.param);
+    // Two parameters that only differ in unsafe characters get distinct files.
+    for (int n = 2; !names.insert(name).second; ++n) name = "sweep_" + file_safe(sweep.param) + "_" + std::to_string(n);
+    path = out_path(dir, name + ".png");
+    plot_sweep(sweep, path, db_path);
+    written.push_back(path);
+  }
+  return written;
 }
 
 }  // namespace herd::results

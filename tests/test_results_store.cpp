@@ -1,6 +1,9 @@
 // results::write_run and results::Reader against real SQLite files.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -307,4 +310,34 @@ TEST_CASE("asking for a run that does not exist names it", "[results]") {
   write_run(db, synthetic_record());
   Reader reader(db);
   CHECK_THROWS_WITH(reader.load_run(42), Contains(db) && Contains("no run with id 42"));
+}
+
+TEST_CASE("two processes appending to one file concurrently both get every run in", "[results]") {
+  TempDir dir;
+  const std::string db = dir.file("shared.db");
+  write_run(db, synthetic_record(0));  // create the schema first
+  constexpr int kEach = 8;
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    int failed = 0;
+    for (int i = 0; i < kEach; ++i) {
+      try {
+        write_run(db, synthetic_record(100 + i));
+      } catch (...) {
+        ++failed;
+      }
+    }
+    ::_exit(failed);
+  }
+  for (int i = 0; i < kEach; ++i) write_run(db, synthetic_record(200 + i));
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(count_rows(db, "runs") == 1 + 2 * kEach);
+  CHECK(query_int(db, "SELECT count(DISTINCT id) FROM runs") == 1 + 2 * kEach);
+  CHECK(count_rows(db, "deliveries") == 7 * (1 + 2 * kEach));
+  CHECK(query_int(db, "SELECT count(*) FROM runs r WHERE (SELECT count(*) FROM updates u WHERE u.run_id = r.id) != 3") ==
+        0);
 }

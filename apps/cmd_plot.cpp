@@ -1,0 +1,82 @@
+// `herd plot DB [--out DIR]`: draws every plot a results file supports
+// (results::plot_all) and lists the PNG files written.
+#include <iostream>
+#include <string>
+
+#include <boost/program_options.hpp>
+
+#include "apps/commands.h"
+#include "results/reader.h"
+#include "results/store.h"
+
+namespace po = boost::program_options;
+
+namespace herd::apps {
+
+namespace {
+
+// out/hill.db -> out/hill-plots
+std::string default_out_dir(const std::string& db) {
+  const auto slash = db.find_last_of('/');
+  const auto dot = db.find_last_of('.');
+  const bool has_ext = dot != std::string::npos && (slash == std::string::npos || dot > slash + 1);
+  return (has_ext ? db.substr(0, dot) : db) + "-plots";
+}
+
+}  // namespace
+
+int cmd_plot(int argc, char** argv) {
+  po::options_description opts(
+      "herd plot DB [--out DIR]\n"
+      "Draws PNG plots from a results file written by `herd sim`:\n"
+      "  convergence_cdf.png   convergence-time CDF, one curve per run (per strategy beyond 10 runs)\n"
+      "  coverage.png          coverage over time, with the fault timeline (partition, heal, ...)\n"
+      "  sweep_<param>.png     convergence p50/p99 against each swept parameter (when runs differ in it)\n"
+      "Existing files of those names in DIR are overwritten. Needs gnuplot; no display.\n"
+      "Exit codes: 0 plots written, 1 failure (gnuplot, output directory, or no run with data to plot),\n"
+      "            2 bad usage or input (missing, unreadable or not a herd results file)\n\n"
+      "Options");
+  std::string db;
+  std::string out;
+  opts.add_options()("help,h", "show this help")("db", po::value(&db), "results file (SQLite), positional")(
+      "out,o", po::value(&out), "output directory (default: DB without extension + \"-plots\")");
+  po::positional_options_description pos;
+  pos.add("db", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const std::exception& e) {
+    std::cerr << "herd plot: " << e.what() << "\n\n" << opts;
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << opts;
+    return 0;
+  }
+  if (db.empty()) {
+    std::cerr << "herd plot: missing results file DB\n\n" << opts;
+    return 2;
+  }
+  if (out.empty()) out = default_out_dir(db);
+  try {
+    results::Reader check(db);  // bad input (exit 2) is told apart from plotting failures (exit 1)
+  } catch (const std::exception& e) {
+    std::cerr << "herd plot: " << e.what() << "\n";
+    return 2;
+  }
+  try {
+    const auto written = results::plot_all(db, out);
+    if (written.empty()) {
+      std::cerr << "herd plot: results file '" << db << "': no run has convergence or coverage data to plot\n";
+      return 1;
+    }
+    for (const auto& path : written) std::cout << path << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "herd plot: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace herd::apps

@@ -1,0 +1,144 @@
+#include "results/plot_data.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+namespace herd::results {
+
+namespace {
+
+using nlohmann::json;
+
+json sweep_point(const StoredRun& run) {
+  const std::string& text = run.info.sweep_point_json;
+  if (text.empty()) return json::object();
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object())
+    throw std::runtime_error("run " + std::to_string(run.id) + ": sweep_point_json is not a JSON object: " + text);
+  return j;
+}
+
+std::string value_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+double ms(Nanos ns) { return static_cast<double>(ns) / 1e6; }
+
+}  // namespace
+
+std::vector<std::pair<double, double>> convergence_cdf(const std::vector<Nanos>& sorted, std::uint64_t total_updates,
+                                                       std::size_t max_points) {
+  std::vector<std::pair<double, double>> out;
+  if (sorted.empty() || total_updates == 0) return out;
+  const std::size_t n = sorted.size();
+  const double total = static_cast<double>(total_updates);
+  out.emplace_back(ms(sorted.front()), 0.0);
+  auto add = [&](std::size_t i) { out.emplace_back(ms(sorted[i]), static_cast<double>(i + 1) / total); };
+  if (n <= max_points || max_points < 2) {
+    for (std::size_t i = 0; i < n; ++i) add(i);
+  } else {
+    // Evenly spaced ranks, always including the first and the last.
+    for (std::size_t k = 0; k < max_points; ++k) add(k * (n - 1) / (max_points - 1));
+  }
+  return out;
+}
+
+std::vector<std::pair<double, double>> thin(std::vector<std::pair<double, double>> points, std::size_t max_points) {
+  if (points.size() <= max_points || max_points < 2) return points;
+  const std::size_t step = (points.size() + max_points - 2) / (max_points - 1);
+  std::vector<std::pair<double, double>> out;
+  out.reserve(max_points);
+  for (std::size_t i = 0; i < points.size(); i += step) out.push_back(points[i]);
+  if ((points.size() - 1) % step != 0) out.push_back(points.back());
+  return out;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+std::vector<SweepPlot> sweep_plots(const std::vector<StoredRun>& runs) {
+  std::vector<json> points;
+  points.reserve(runs.size());
+  std::set<std::string> scenarios;
+  for (const auto& r : runs) {
+    points.push_back(sweep_point(r));
+    scenarios.insert(r.info.scenario_name);
+  }
+  // Parameter -> its distinct values (as JSON text), across all runs.
+  std::map<std::string, std::set<std::string>> values;
+  for (const auto& p : points)
+    for (const auto& [k, v] : p.items()) values[k].insert(v.dump());
+
+  std::vector<SweepPlot> plots;
+  for (const auto& [param, distinct] : values) {
+    if (distinct.size() < 2) continue;
+    SweepPlot plot;
+    plot.param = param;
+    bool numeric = true;
+    for (std::size_t i = 0; i < runs.size(); ++i)
+      if (points[i].contains(param) && !points[i][param].is_number()) numeric = false;
+    if (!numeric) {
+      std::set<std::string> cats;
+      for (std::size_t i = 0; i < runs.size(); ++i)
+        if (points[i].contains(param)) cats.insert(value_text(points[i][param]));
+      plot.categories.assign(cats.begin(), cats.end());
+    }
+    // Curve label -> x -> the runs' p50/p99 there.
+    std::map<std::string, std::map<double, std::pair<std::vector<double>, std::vector<double>>>> groups;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      const json& p = points[i];
+      if (!p.contains(param)) continue;
+      const Summary& s = runs[i].summary;
+      if (!s.convergence_p50 || !s.convergence_p99) continue;
+      std::string label = runs[i].info.strategy;
+      if (scenarios.size() > 1) label += ", " + runs[i].info.scenario_name;
+      for (const auto& [k, v] : p.items())
+        if (k != param) label += ", " + k + "=" + value_text(v);
+      double x = 0;
+      if (numeric) {
+        x = p[param].get<double>();
+      } else {
+        const auto it = std::lower_bound(plot.categories.begin(), plot.categories.end(), value_text(p[param]));
+        x = static_cast<double>(it - plot.categories.begin());
+      }
+      auto& cell = groups[label][x];
+      cell.first.push_back(ms(*s.convergence_p50));
+      cell.second.push_back(ms(*s.convergence_p99));
+    }
+    for (auto& [label, by_x] : groups) {
+      SweepCurve curve;
+      curve.label = label;
+      for (auto& [x, cell] : by_x)
+        curve.points.push_back({x, median(cell.first), median(cell.second), cell.first.size()});
+      plot.curves.push_back(std::move(curve));
+    }
+    if (!plot.curves.empty()) plots.push_back(std::move(plot));
+  }
+  return plots;
+}
+
+std::string file_safe(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '_' || c == '-';
+    out += ok ? c : '_';
+  }
+  return out.empty() ? "_" : out;
+}
+
+std::string run_label(const StoredRun& run) {
+  std::string label = "run " + std::to_string(run.id) + ": " + run.info.strategy + ", seed " +
+                      std::to_string(run.info.seed);
+  json p = json::parse(run.info.sweep_point_json.empty() ? "{}" : run.info.sweep_point_json, nullptr, false);
+  if (p.is_object())
+    for (const auto& [k, v] : p.items()) label += ", " + k + "=" + value_text(v);
+  return label;
+}
+
+}  // namespace herd::results

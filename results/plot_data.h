@@ -1,0 +1,72 @@
+#pragma once
+// The numbers behind each plot, computed from stored runs without gnuplot, so
+// tests can check them exactly.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "results/reader.h"
+
+namespace herd::results {
+
+// At most this many curves share one plot; more would make the legend
+// unreadable (see plots.cpp for how runs are grouped or chosen beyond it).
+inline constexpr std::size_t kMaxCurves = 10;
+// A CDF is drawn through at most this many points (evenly spaced ranks); the
+// shape is unchanged and a million-update run still plots quickly.
+inline constexpr std::size_t kMaxCdfPoints = 2000;
+
+// Step points (convergence ms, fraction of ALL `total_updates` converged by
+// then) for ascending `sorted` convergence times. The curve ends below 1 when
+// some updates never converged. Starts with (first, 0).
+std::vector<std::pair<double, double>> convergence_cdf(const std::vector<Nanos>& sorted, std::uint64_t total_updates,
+                                                       std::size_t max_points = kMaxCdfPoints);
+
+// At most this many points per time series (coverage): gnuplot takes seconds
+// per 100,000 points, and a plot is 1,000 pixels wide anyway.
+inline constexpr std::size_t kMaxSeriesPoints = 5000;
+
+// Every k-th point (k chosen so at most `max_points` remain), always keeping
+// the last one.
+std::vector<std::pair<double, double>> thin(std::vector<std::pair<double, double>> points,
+                                            std::size_t max_points = kMaxSeriesPoints);
+
+// Median of the values (mean of the middle two for an even count); requires
+// a non-empty vector.
+double median(std::vector<double> v);
+
+struct SweepPoint {
+  double x = 0;
+  double p50_ms = 0;  // median over the runs (seeds) at this point
+  double p99_ms = 0;
+  std::size_t runs = 0;
+};
+
+struct SweepCurve {
+  std::string label;  // strategy, plus scenario and the other sweep parameters when they vary
+  std::vector<SweepPoint> points;  // ascending x
+};
+
+struct SweepPlot {
+  std::string param;
+  // Non-empty when the parameter's values are not all numbers: x is then the
+  // index into this (sorted) list of the values' JSON text.
+  std::vector<std::string> categories;
+  std::vector<SweepCurve> curves;
+};
+
+// One plot per sweep parameter that takes at least two values across the runs
+// (from runs.sweep_point_json), ordered by parameter name. Runs without a
+// converged update (NULL p50/p99) are left out of the medians.
+// Throws std::runtime_error if a run's sweep_point_json is not a JSON object.
+std::vector<SweepPlot> sweep_plots(const std::vector<StoredRun>& runs);
+
+// A parameter name made safe for a file name: [A-Za-z0-9._-] kept, others '_'.
+std::string file_safe(const std::string& name);
+
+// "run 3: flooding, seed 7, fanout=3": the legend entry for one run.
+std::string run_label(const StoredRun& run);
+
+}  // namespace herd::results

@@ -1,0 +1,254 @@
+// The plot data (exact numbers) and results::plot_all / render_png writing
+// real PNG files through gnuplot.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "results/plot_data.h"
+#include "results/plot_spec.h"
+#include "results/reader.h"
+#include "results/store.h"
+#include "tests/test_results_support.h"
+
+using namespace herd;
+using namespace herd::results;
+using namespace herd::results::test;
+using Catch::Matchers::Contains;
+
+namespace {
+
+bool is_png(const std::string& path) {
+  const std::string bytes = read_file_bytes(path);
+  return bytes.size() > 100 && bytes.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0;
+}
+
+// A run whose `n` updates converge at 1..n ms (one never converges), with a
+// partition at 10 s healed at 20 s visible in its coverage series.
+RunRecord partition_run(const std::string& strategy, const std::string& sweep, std::uint64_t seed, int n) {
+  RunRecord r = synthetic_record();
+  r.info.strategy = strategy;
+  r.info.sweep_point_json = sweep;
+  r.info.seed = seed;
+  r.updates.clear();
+  r.deliveries.clear();
+  for (int i = 0; i < n; ++i) {
+    UpdateRow u{static_cast<std::uint64_t>(i + 1), "c", 0, i * kNanosPerSecond / 10, 5, 5,
+                (i + 1) * Nanos{1'000'000} * static_cast<Nanos>(seed), false};
+    r.updates.push_back(u);
+  }
+  r.updates.push_back({static_cast<std::uint64_t>(n + 1), "c", 0, 0, 5, 2, std::nullopt, false});
+  r.coverage.clear();
+  for (int t = 0; t <= 30; ++t) {
+    const double cov = t < 10 ? 1.0 : t < 20 ? 0.4 : 1.0;
+    r.coverage.push_back({t * kNanosPerSecond, cov});
+  }
+  r.faults = {{10 * kNanosPerSecond, "partition", "[[Hill,Jaquez],[Smith]]"}, {20 * kNanosPerSecond, "heal", ""}};
+  r.summary.updates = static_cast<std::uint64_t>(n + 1);
+  r.summary.convergence_p50 = Nanos{1'000'000} * static_cast<Nanos>(seed) * n / 2;
+  r.summary.convergence_p99 = Nanos{1'000'000} * static_cast<Nanos>(seed) * n;
+  return r;
+}
+
+StoredRun stored(std::int64_t id, const std::string& strategy, const std::string& sweep,
+                 std::optional<Nanos> p50, std::optional<Nanos> p99, const std::string& scenario = "s") {
+  StoredRun r;
+  r.id = id;
+  r.info.strategy = strategy;
+  r.info.scenario_name = scenario;
+  r.info.sweep_point_json = sweep;
+  r.summary.convergence_p50 = p50;
+  r.summary.convergence_p99 = p99;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("plots: the convergence CDF counts never-converged updates in the denominator", "[results][plots]") {
+  const auto pts = convergence_cdf({1'000'000, 2'000'000, 3'000'000}, 4);
+  REQUIRE(pts.size() == 4);
+  CHECK(pts[0] == std::pair<double, double>(1.0, 0.0));
+  CHECK(pts[1] == std::pair<double, double>(1.0, 0.25));
+  CHECK(pts[2] == std::pair<double, double>(2.0, 0.5));
+  CHECK(pts[3] == std::pair<double, double>(3.0, 0.75));
+  CHECK(convergence_cdf({}, 4).empty());
+  CHECK(convergence_cdf({5}, 0).empty());
+}
+
+TEST_CASE("plots: a long CDF is thinned to evenly spaced ranks keeping both ends", "[results][plots]") {
+  std::vector<Nanos> times;
+  for (Nanos i = 1; i <= 10'000; ++i) times.push_back(i * 1'000'000);
+  const auto pts = convergence_cdf(times, 10'000, 101);
+  REQUIRE(pts.size() == 102);  // the (first, 0) start plus 101 ranks
+  CHECK(pts[1] == std::pair<double, double>(1.0, 0.0001));
+  CHECK(pts[51].first == 5000.0);  // rank 50 * 9999 / 100 = 4999 -> 5000 ms
+  CHECK(pts.back() == std::pair<double, double>(10'000.0, 1.0));
+}
+
+TEST_CASE("plots: median of odd and even counts", "[results][plots]") {
+  CHECK(median({3, 1, 2}) == 2);
+  CHECK(median({4, 1, 3, 2}) == 2.5);
+  CHECK(median({7}) == 7);
+}
+
+TEST_CASE("plots: a sweep groups runs by parameter value and takes medians over seeds", "[results][plots]") {
+  const std::vector<StoredRun> runs = {
+      stored(1, "flooding", R"({"fanout":2})", 10'000'000, 40'000'000),
+      stored(2, "flooding", R"({"fanout":2})", 20'000'000, 60'000'000),
+      stored(3, "flooding", R"({"fanout":2})", 90'000'000, 70'000'000),
+      stored(4, "flooding", R"({"fanout":8})", 5'000'000, 9'000'000),
+      stored(5, "flooding", R"({"fanout":8})", std::nullopt, std::nullopt),  // never converged: left out
+      stored(6, "gossip", R"({"fanout":2})", 30'000'000, 80'000'000),
+      stored(7, "flooding", "{}", 1'000'000, 1'000'000),  // not part of the sweep
+  };
+  const auto plots = sweep_plots(runs);
+  REQUIRE(plots.size() == 1);
+  const SweepPlot& p = plots[0];
+  CHECK(p.param == "fanout");
+  CHECK(p.categories.empty());
+  REQUIRE(p.curves.size() == 2);
+  CHECK(p.curves[0].label == "flooding");
+  REQUIRE(p.curves[0].points.size() == 2);
+  CHECK(p.curves[0].points[0].x == 2);
+  CHECK(p.curves[0].points[0].p50_ms == 20.0);
+  CHECK(p.curves[0].points[0].p99_ms == 60.0);
+  CHECK(p.curves[0].points[0].runs == 3);
+  CHECK(p.curves[0].points[1].x == 8);
+  CHECK(p.curves[0].points[1].p50_ms == 5.0);
+  CHECK(p.curves[0].points[1].runs == 1);
+  CHECK(p.curves[1].label == "gossip");
+  CHECK(p.curves[1].points.size() == 1);
+}
+
+TEST_CASE("plots: a grid sweep gives one plot per parameter, non-numeric values as categories", "[results][plots]") {
+  const std::vector<StoredRun> runs = {
+      stored(1, "flooding", R"({"loss":0.1,"latency":"fast"})", 1'000'000, 2'000'000),
+      stored(2, "flooding", R"({"loss":0.2,"latency":"fast"})", 3'000'000, 4'000'000),
+      stored(3, "flooding", R"({"loss":0.1,"latency":"slow"})", 5'000'000, 6'000'000, "other"),
+      stored(4, "flooding", R"({"loss":0.2,"latency":"slow"})", 7'000'000, 8'000'000, "other"),
+  };
+  const auto plots = sweep_plots(runs);
+  REQUIRE(plots.size() == 2);
+  CHECK(plots[0].param == "latency");
+  CHECK(plots[0].categories == std::vector<std::string>{"fast", "slow"});
+  CHECK(plots[1].param == "loss");
+  REQUIRE(plots[1].curves.size() == 2);
+  // Two scenarios and another swept parameter: both go into the label.
+  CHECK(plots[1].curves[0].label == "flooding, other, latency=slow");
+  CHECK(plots[1].curves[1].label == "flooding, s, latency=fast");
+  CHECK(plots[1].curves[1].points[1].x == 0.2);
+  CHECK(plots[1].curves[1].points[1].p99_ms == 4.0);
+}
+
+TEST_CASE("plots: a malformed sweep point is reported with its run id", "[results][plots]") {
+  CHECK_THROWS_WITH(sweep_plots({stored(9, "flooding", "[1,2]", 1, 1)}),
+                    Contains("run 9") && Contains("not a JSON object"));
+}
+
+TEST_CASE("plots: run labels and file-safe names", "[results][plots]") {
+  CHECK(run_label(stored(3, "flooding", R"({"fanout":3})", 1, 1)) == "run 3: flooding, seed 0, fanout=3");
+  CHECK(file_safe("strategy.fanout") == "strategy.fanout");
+  CHECK(file_safe("a b/c'd") == "a_b_c_d");
+}
+
+TEST_CASE("plots: plot_all writes CDF, coverage and sweep PNGs from a results file", "[results][plots]") {
+  TempDir dir;
+  const std::string db = dir.file("sweep.db");
+  write_run(db, partition_run("flooding", R"({"fanout":2})", 1, 50));
+  write_run(db, partition_run("flooding", R"({"fanout":4})", 2, 50));
+  write_run(db, partition_run("flooding", R"({"fanout":8})", 3, 50));
+  const std::string out = dir.file("plots/nested");
+  const auto written = plot_all(db, out);
+  REQUIRE(written == std::vector<std::string>{out + "/convergence_cdf.png", out + "/coverage.png",
+                                              out + "/sweep_fanout.png"});
+  for (const auto& f : written) CHECK(is_png(f));
+
+  // Deterministic names: a second call overwrites the same files.
+  CHECK(plot_all(db, out) == written);
+  CHECK(std::distance(std::filesystem::directory_iterator(out), std::filesystem::directory_iterator()) == 3);
+}
+
+TEST_CASE("plots: one run with a partition gives a CDF and a coverage plot but no sweep", "[results][plots]") {
+  TempDir dir;
+  const std::string db = dir.file("one.db");
+  write_run(db, partition_run("flooding", "{}", 1, 20));
+  const auto written = plot_all(db, dir.path().string());
+  REQUIRE(written.size() == 2);
+  CHECK(is_png(written[0]));
+  CHECK(is_png(written[1]));
+  CHECK_FALSE(std::filesystem::exists(dir.file("sweep_fanout.png")));
+}
+
+TEST_CASE("plots: more runs than curves are pooled per strategy and still plotted", "[results][plots]") {
+  TempDir dir;
+  const std::string db = dir.file("many.db");
+  for (std::uint64_t seed = 1; seed <= kMaxCurves + 2; ++seed)
+    write_run(db, partition_run(seed % 2 ? "flooding" : "gossip", R"({"fanout":)" + std::to_string(seed % 3) + "}",
+                                seed, 10));
+  const auto written = plot_all(db, dir.path().string());
+  REQUIRE(written.size() == 3);
+  for (const auto& f : written) CHECK(is_png(f));
+}
+
+TEST_CASE("plots: runs without convergence or coverage data give no plots", "[results][plots]") {
+  TempDir dir;
+  const std::string db = dir.file("empty-run.db");
+  RunRecord r = synthetic_record();
+  r.updates.clear();
+  r.deliveries.clear();
+  r.coverage.clear();
+  r.summary.updates = 0;
+  write_run(db, r);
+  CHECK(plot_all(db, dir.file("out")).empty());
+}
+
+TEST_CASE("plots: plot_all names a missing results file and an output path that is a file", "[results][plots]") {
+  TempDir dir;
+  CHECK_THROWS_WITH(plot_all(dir.file("absent.db"), dir.file("out")), Contains("absent.db") && Contains("no such file"));
+  const std::string db = dir.file("ok.db");
+  write_run(db, partition_run("flooding", "{}", 1, 5));
+  CHECK_THROWS_WITH(plot_all(db, db), Contains(db) && Contains("plot directory"));
+}
+
+TEST_CASE("plots: a gnuplot error is reported with the output file and gnuplot's message", "[results][plots]") {
+  TempDir dir;
+  PlotSpec spec;
+  spec.output = dir.file("broken.png");
+  spec.title = "it's quoted";
+  spec.series.push_back({"bad", "no_such_plot_style", {{0, 0}, {1, 1}}});
+  CHECK_THROWS_WITH(render_png(spec),
+                    Contains(spec.output) && Contains("gnuplot wrote no image") && Contains("no_such_plot_style"));
+  CHECK_FALSE(std::filesystem::exists(spec.output));
+
+  spec.series[0].style = "lines";
+  render_png(spec);
+  CHECK(is_png(spec.output));
+}
+
+TEST_CASE("plots: without gnuplot on PATH the error says so and the process survives the broken pipe",
+          "[results][plots]") {
+  TempDir dir;
+  PlotSpec spec;
+  spec.output = dir.file("nognuplot.png");
+  std::vector<std::pair<double, double>> many;
+  for (int i = 0; i < 50'000; ++i) many.emplace_back(i, i);  // far more than a pipe buffer
+  spec.series.push_back({"data", "lines", many});
+  const char* old = std::getenv("PATH");
+  const std::string saved = old ? old : "";
+  ::setenv("PATH", dir.path().c_str(), 1);
+  CHECK_THROWS_WITH(render_png(spec), Contains(spec.output) && Contains("gnuplot") && Contains("not found"));
+  ::setenv("PATH", saved.c_str(), 1);
+  CHECK_FALSE(std::filesystem::exists(spec.output));
+}
+
+TEST_CASE("plots: long series are thinned keeping the first and last points", "[results][plots]") {
+  std::vector<std::pair<double, double>> pts;
+  for (int i = 0; i < 10'001; ++i) pts.emplace_back(i, i % 7);
+  const auto t = thin(pts, 101);
+  CHECK(t.size() <= 101);
+  CHECK(t.size() >= 90);
+  CHECK(t.front() == pts.front());
+  CHECK(t.back() == pts.back());
+  CHECK(thin({{1, 1}, {2, 2}}, 101).size() == 2);
+}
