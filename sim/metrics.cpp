@@ -5,22 +5,14 @@
 
 namespace herd::sim {
 
-Metrics::Metrics(const MetricsSpec& spec, std::uint32_t nodes)
-    : spec_(spec), alive_(nodes, true), alive_count_(nodes) {}
+Metrics::Metrics(const MetricsSpec& spec) : spec_(spec) {}
 
 void Metrics::set_components(std::vector<std::uint32_t> labels) {
   std::vector<std::uint32_t> size(labels.size(), 0);
-  for (std::size_t v = 0; v < labels.size(); ++v) {
-    if (alive_[v]) ++size[labels[v]];
-  }
+  // A crashed server is alone in its component and never an origin.
+  for (std::size_t v = 0; v < labels.size(); ++v) ++size[labels[v]];
   labels_.push_back(std::move(labels));
   comp_size_.push_back(std::move(size));
-}
-
-void Metrics::set_alive(std::uint32_t node, bool alive) {
-  if (alive_[node] == alive) return;
-  alive_[node] = alive;
-  if (alive) ++alive_count_; else --alive_count_;
 }
 
 Metrics::Client& Metrics::client(ClientId id) {

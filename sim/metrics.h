@@ -37,11 +37,10 @@ namespace herd::sim {
 
 class Metrics {
  public:
-  Metrics(const MetricsSpec& spec, std::uint32_t nodes);
+  explicit Metrics(const MetricsSpec& spec);
 
   // The herd's components changed (labels from VirtualNetwork::components()).
   void set_components(std::vector<std::uint32_t> labels);
-  void set_alive(std::uint32_t node, bool alive);
 
   // A client's IAMAT was stored at `origin`: a new update.
   // `previous`: what the origin held for the client before (or null).
@@ -86,8 +85,6 @@ class Metrics {
   MetricsSpec spec_;
   std::vector<std::vector<std::uint32_t>> labels_;       // per epoch
   std::vector<std::vector<std::uint32_t>> comp_size_;    // per epoch, by label
-  std::vector<bool> alive_;
-  std::uint32_t alive_count_ = 0;
   std::vector<Update> updates_;
   std::vector<Client> clients_;                          // by ClientId
   // For servers that crashed: [client] -> positions already counted before.

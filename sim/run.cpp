@@ -77,7 +77,7 @@ class Runner final : public virt::NetworkObserver {
     cfg.places_delay = s_.network.places_delay;
     cfg.make_strategy = make_flooding;  // the only strategy so far (validated)
     net_ = std::make_unique<virt::VirtualNetwork>(topo, cfg, *this);
-    metrics_ = std::make_unique<Metrics>(s_.metrics, n_);
+    metrics_ = std::make_unique<Metrics>(s_.metrics);
 
     for (const auto& o : s_.network.links) {
       const std::size_t li = link(o.a, o.b, o.field + ".between");
@@ -151,10 +151,7 @@ class Runner final : public virt::NetworkObserver {
       ++duplicates_;
     }
   }
-  void whatsat(std::uint32_t, ClientId client, const Report& served) override {
-    served_ = &served;
-    served_client_ = client;
-  }
+  void whatsat(std::uint32_t, ClientId, const Report& served) override { served_ = &served; }
   void invalid_line(std::uint32_t, std::string_view) override { ++invalid_lines_; }
   void external(std::uint32_t kind, std::uint32_t b, std::uint32_t c) override {
     switch (kind) {
@@ -254,12 +251,10 @@ class Runner final : public virt::NetworkObserver {
       const std::uint32_t n = index_.at(f.a);
       if (Node* node = net_->node(n)) metrics_->node_lost(n, node->table());
       net_->crash(n);
-      metrics_->set_alive(n, false);
       target = f.a;
     } else if (f.kind == "restart") {
       const std::uint32_t n = index_.at(f.a);
       net_->restart(n);
-      metrics_->set_alive(n, true);
       target = f.a;
     }
     faults_.push_back({net_->now(), f.kind, target});
@@ -318,7 +313,6 @@ class Runner final : public virt::NetworkObserver {
   std::uint32_t issuing_ = 0;
   const Report* served_ = nullptr;
   const Report* origin_previous_ = nullptr;
-  ClientId served_client_ = 0;
   std::uint64_t client_reports_ = 0, refused_ = 0, invalid_lines_ = 0, duplicates_ = 0, peer_stores_ = 0;
 };
 
