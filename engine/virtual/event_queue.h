@@ -4,14 +4,15 @@
 // scheduled, on every machine.
 //
 // Layout, for speed at millions of events a second:
-// - a 4-ary min-heap of 16-byte keys {time, seq << 24 | slot}: the four
-//   children of a key share one cache line, and the heap is half as deep as
-//   a binary one;
+// - 16-byte keys {time, seq << 24 | slot} in a calendar queue (see the
+//   private section): pushes are appends, and the only heaps sifted are
+//   small ones (4-ary: a key's four children share one cache line);
 // - the event bodies (24 bytes: ReportRef, three ids, hop count, kind) sit
 //   in a slab indexed by `slot`, reused last-freed-first so hot slots stay
 //   in cache. A peer message carries the shared ReportRef, never text.
 // Limits: at most 2^24 (16.7 million) events pending at once and 2^40
 // events scheduled over a run; push throws std::length_error beyond them.
+#include <algorithm>
 #include <cstdint>
 #include <stdexcept>
 #include <utility>
@@ -41,10 +42,15 @@ class EventQueue {
   static constexpr std::uint64_t kMaxPending = 1ull << 24;
   static constexpr std::uint64_t kMaxScheduled = 1ull << 40;
 
-  bool empty() const { return heap_.empty(); }
-  std::size_t size() const { return heap_.size(); }
-  Nanos next_time() const { return heap_.front().time; }
+  bool empty() const { return pending_ == 0; }
+  std::size_t size() const { return pending_; }
   std::uint64_t scheduled() const { return next_seq_; }
+  // The earliest pending time (the queue must not be empty). May move the
+  // queue's current bucket forward; later pushes may still be earlier.
+  Nanos next_time() {
+    fill_active();
+    return active_.front().time;
+  }
 
   // Stamps `e` with the next sequence number and inserts it.
   void push(Event e) {
@@ -65,16 +71,24 @@ class EventQueue {
     b.c = e.c;
     b.hops = e.hops;
     b.kind = e.kind;
-    heap_.push_back(Key{e.time, (next_seq_++ << 24) | slot});
-    sift_up(heap_.size() - 1);
+    const Key k{e.time, (next_seq_++ << 24) | slot};
+    ++pending_;
+    const std::uint64_t bucket = bucket_of(k.time);
+    if (bucket <= current_) {
+      heap_push(active_, k);
+    } else if (bucket < current_ + kBuckets) {
+      ring_[bucket % kBuckets].push_back(k);
+      ++in_ring_;
+    } else {
+      heap_push(far_, k);
+    }
   }
 
   // Removes and returns the earliest event (ties: lowest sequence).
   Event pop() {
-    const Key top = heap_.front();
-    const Key last = heap_.back();
-    heap_.pop_back();
-    if (!heap_.empty()) sift_down(last);
+    fill_active();
+    const Key top = heap_pop(active_);
+    --pending_;
     const auto slot = static_cast<std::uint32_t>(top.order & 0xFFFFFF);
     Body& b = bodies_[slot];
     Event e;
@@ -90,6 +104,15 @@ class EventQueue {
   }
 
  private:
+  // A calendar queue: events fall into buckets of 2^20 ns (about 1 ms) of
+  // virtual time. `active_` is a small min-heap holding every event of the
+  // current bucket (and any pushed for an earlier time); the next 4,095
+  // buckets are unsorted vectors in a ring (a push is an append); anything
+  // later waits in the `far_` heap until its bucket comes up. Heaps stay
+  // small enough for the cache; ties still break by sequence.
+  static constexpr int kBucketShift = 20;
+  static constexpr std::uint64_t kBuckets = 4096;
+
   struct Key {
     Nanos time;
     std::uint64_t order;  // seq << 24 | slot: unique, and ordered by seq
@@ -100,22 +123,48 @@ class EventQueue {
     std::uint16_t hops = 0;
     Event::Kind kind = Event::Kind::External;
   };
+  static std::uint64_t bucket_of(Nanos t) { return static_cast<std::uint64_t>(t) >> kBucketShift; }
   static bool before(const Key& x, const Key& y) {
     return x.time < y.time || (x.time == y.time && x.order < y.order);
   }
-  // Hole-based sifting: each level moves one key, not a swap of two.
-  void sift_up(std::size_t i) {
-    const Key k = heap_[i];
+
+  // Makes `active_` non-empty (pending_ > 0), advancing the current bucket.
+  void fill_active() {
+    while (active_.empty()) {
+      if (in_ring_ == 0) {
+        // Nothing near: jump straight to the far heap's first bucket.
+        current_ = bucket_of(far_.front().time);
+      } else {
+        ++current_;
+      }
+      auto& bucket = ring_[current_ % kBuckets];
+      if (!bucket.empty()) {
+        in_ring_ -= bucket.size();
+        for (const Key& k : bucket) heap_push(active_, k);
+        std::vector<Key>().swap(bucket);  // free it: 4,096 idle capacities would add up
+      }
+      while (!far_.empty() && bucket_of(far_.front().time) <= current_) heap_push(active_, heap_pop(far_));
+    }
+  }
+
+  // 4-ary min-heaps with hole-based sifting.
+  static void heap_push(std::vector<Key>& h, const Key& k) {
+    h.push_back(k);
+    std::size_t i = h.size() - 1;
     while (i > 0) {
       const std::size_t parent = (i - 1) / 4;
-      if (!before(k, heap_[parent])) break;
-      heap_[i] = heap_[parent];
+      if (!before(k, h[parent])) break;
+      h[i] = h[parent];
       i = parent;
     }
-    heap_[i] = k;
+    h[i] = k;
   }
-  void sift_down(const Key k) {
-    const std::size_t n = heap_.size();
+  static Key heap_pop(std::vector<Key>& h) {
+    const Key top = h.front();
+    const Key k = h.back();
+    h.pop_back();
+    const std::size_t n = h.size();
+    if (n == 0) return top;
     std::size_t i = 0;
     for (;;) {
       const std::size_t first = 4 * i + 1;
@@ -123,16 +172,20 @@ class EventQueue {
       std::size_t best = first;
       const std::size_t last = first + 4 < n ? first + 4 : n;
       for (std::size_t c = first + 1; c < last; ++c) {
-        if (before(heap_[c], heap_[best])) best = c;
+        if (before(h[c], h[best])) best = c;
       }
-      if (!before(heap_[best], k)) break;
-      heap_[i] = heap_[best];
+      if (!before(h[best], k)) break;
+      h[i] = h[best];
       i = best;
     }
-    heap_[i] = k;
+    h[i] = k;
+    return top;
   }
 
-  std::vector<Key> heap_;
+  std::vector<Key> active_, far_;
+  std::vector<std::vector<Key>> ring_ = std::vector<std::vector<Key>>(kBuckets);
+  std::uint64_t current_ = 0;  // the bucket active_ covers
+  std::size_t in_ring_ = 0, pending_ = 0;
   std::vector<Body> bodies_;
   std::vector<std::uint32_t> free_;
   std::uint64_t next_seq_ = 0;
