@@ -5,5 +5,6 @@ namespace herd::apps {
 
 int cmd_demo(int argc, char** argv);
 int cmd_plot(int argc, char** argv);
+int cmd_sim(int argc, char** argv);
 
 }  // namespace herd::apps

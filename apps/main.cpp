@@ -17,6 +17,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"demo", herd::apps::cmd_demo, "flood one report through a five-server preset in memory"},
     {"plot", herd::apps::cmd_plot, "draw convergence and coverage plots (PNG) from a results file"},
+    {"sim", herd::apps::cmd_sim, "run a scenario file on the deterministic simulator"},
 };
 
 void usage(std::FILE* out) {

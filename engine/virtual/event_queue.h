@@ -1,0 +1,194 @@
+#pragma once
+// The simulator's future: events ordered by (time, insertion sequence), so
+// two events at the same virtual time always run in the order they were
+// scheduled, on every machine.
+//
+// Layout, for speed at millions of events a second:
+// - 16-byte keys {time, seq << 24 | slot} in a calendar queue (see the
+//   private section): pushes are appends, and the only heaps sifted are
+//   small ones (4-ary: a key's four children share one cache line);
+// - the event bodies (24 bytes: ReportRef, three ids, hop count, kind) sit
+//   in a slab indexed by `slot`, reused last-freed-first so hot slots stay
+//   in cache. A peer message carries the shared ReportRef, never text.
+// Limits: at most 2^24 (16.7 million) events pending at once and 2^40
+// events scheduled over a run; push throws std::length_error beyond them.
+#include <algorithm>
+#include <cstdint>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "herd/report.h"
+#include "herd/types.h"
+
+namespace herd::virt {
+
+struct Event {
+  enum class Kind : std::uint8_t {
+    PeerMessage,  // a = link, b = receiving node, c = link epoch at send
+    Timer,        // a = node, b = node generation, c = timer slot
+    Places,       // a = node, b = node generation, c = lookup slot
+    External,     // a, b, c: the driver's own meaning (workload, faults, samples)
+  };
+  Nanos time = 0;
+  ReportRef report;  // PeerMessage only
+  std::uint32_t a = 0, b = 0, c = 0;
+  std::uint16_t hops = 0;
+  Kind kind = Kind::External;
+};
+
+class EventQueue {
+ public:
+  static constexpr std::uint64_t kMaxPending = 1ull << 24;
+  static constexpr std::uint64_t kMaxScheduled = 1ull << 40;
+
+  bool empty() const { return pending_ == 0; }
+  std::size_t size() const { return pending_; }
+  std::uint64_t scheduled() const { return next_seq_; }
+  // The earliest pending time (the queue must not be empty). May move the
+  // queue's current bucket forward; later pushes may still be earlier.
+  Nanos next_time() {
+    fill_active();
+    return active_.front().time;
+  }
+
+  // Stamps `e` with the next sequence number and inserts it.
+  void push(Event e) {
+    std::uint32_t slot;
+    if (!free_.empty()) {
+      slot = free_.back();
+      free_.pop_back();
+    } else {
+      if (bodies_.size() >= kMaxPending) throw std::length_error("event queue: more than 2^24 events pending");
+      slot = static_cast<std::uint32_t>(bodies_.size());
+      bodies_.emplace_back();
+    }
+    if (next_seq_ >= kMaxScheduled) throw std::length_error("event queue: more than 2^40 events scheduled");
+    Body& b = bodies_[slot];
+    b.report = std::move(e.report);
+    b.a = e.a;
+    b.b = e.b;
+    b.c = e.c;
+    b.hops = e.hops;
+    b.kind = e.kind;
+    const Key k{e.time, (next_seq_++ << 24) | slot};
+    ++pending_;
+    const std::uint64_t bucket = bucket_of(k.time);
+    if (bucket <= current_) {
+      heap_push(active_, k);
+    } else if (bucket < current_ + kBuckets) {
+      ring_[bucket % kBuckets].push_back(k);
+      ++in_ring_;
+    } else {
+      heap_push(far_, k);
+    }
+  }
+
+  // Removes and returns the earliest event (ties: lowest sequence).
+  Event pop() {
+    fill_active();
+    const Key top = heap_pop(active_);
+    --pending_;
+    const auto slot = static_cast<std::uint32_t>(top.order & 0xFFFFFF);
+    Body& b = bodies_[slot];
+    Event e;
+    e.time = top.time;
+    e.report = std::move(b.report);
+    e.a = b.a;
+    e.b = b.b;
+    e.c = b.c;
+    e.hops = b.hops;
+    e.kind = b.kind;
+    free_.push_back(slot);
+    return e;
+  }
+
+ private:
+  // A calendar queue: events fall into buckets of 2^20 ns (about 1 ms) of
+  // virtual time. `active_` is a small min-heap holding every event of the
+  // current bucket (and any pushed for an earlier time); the next 4,095
+  // buckets are unsorted vectors in a ring (a push is an append); anything
+  // later waits in the `far_` heap until its bucket comes up. Heaps stay
+  // small enough for the cache; ties still break by sequence.
+  static constexpr int kBucketShift = 20;
+  static constexpr std::uint64_t kBuckets = 4096;
+
+  struct Key {
+    Nanos time;
+    std::uint64_t order;  // seq << 24 | slot: unique, and ordered by seq
+  };
+  struct Body {
+    ReportRef report;
+    std::uint32_t a = 0, b = 0, c = 0;
+    std::uint16_t hops = 0;
+    Event::Kind kind = Event::Kind::External;
+  };
+  static std::uint64_t bucket_of(Nanos t) { return static_cast<std::uint64_t>(t) >> kBucketShift; }
+  static bool before(const Key& x, const Key& y) {
+    return x.time < y.time || (x.time == y.time && x.order < y.order);
+  }
+
+  // Makes `active_` non-empty (pending_ > 0), advancing the current bucket.
+  void fill_active() {
+    while (active_.empty()) {
+      if (in_ring_ == 0) {
+        // Nothing near: jump straight to the far heap's first bucket.
+        current_ = bucket_of(far_.front().time);
+      } else {
+        ++current_;
+      }
+      auto& bucket = ring_[current_ % kBuckets];
+      if (!bucket.empty()) {
+        in_ring_ -= bucket.size();
+        for (const Key& k : bucket) heap_push(active_, k);
+        std::vector<Key>().swap(bucket);  // free it: 4,096 idle capacities would add up
+      }
+      while (!far_.empty() && bucket_of(far_.front().time) <= current_) heap_push(active_, heap_pop(far_));
+    }
+  }
+
+  // 4-ary min-heaps with hole-based sifting.
+  static void heap_push(std::vector<Key>& h, const Key& k) {
+    h.push_back(k);
+    std::size_t i = h.size() - 1;
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / 4;
+      if (!before(k, h[parent])) break;
+      h[i] = h[parent];
+      i = parent;
+    }
+    h[i] = k;
+  }
+  static Key heap_pop(std::vector<Key>& h) {
+    const Key top = h.front();
+    const Key k = h.back();
+    h.pop_back();
+    const std::size_t n = h.size();
+    if (n == 0) return top;
+    std::size_t i = 0;
+    for (;;) {
+      const std::size_t first = 4 * i + 1;
+      if (first >= n) break;
+      std::size_t best = first;
+      const std::size_t last = first + 4 < n ? first + 4 : n;
+      for (std::size_t c = first + 1; c < last; ++c) {
+        if (before(h[c], h[best])) best = c;
+      }
+      if (!before(h[best], k)) break;
+      h[i] = h[best];
+      i = best;
+    }
+    h[i] = k;
+    return top;
+  }
+
+  std::vector<Key> active_, far_;
+  std::vector<std::vector<Key>> ring_ = std::vector<std::vector<Key>>(kBuckets);
+  std::uint64_t current_ = 0;  // the bucket active_ covers
+  std::size_t in_ring_ = 0, pending_ = 0;
+  std::vector<Body> bodies_;
+  std::vector<std::uint32_t> free_;
+  std::uint64_t next_seq_ = 0;
+};
+
+}  // namespace herd::virt

@@ -1,0 +1,374 @@
+#include "engine/virtual/virtual_network.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "herd/offline_places.h"
+
+namespace herd::virt {
+
+// One node's window on the simulated world; also its observer, forwarding
+// each call to the network's observer with the node index attached.
+class VirtualNetwork::Ctx final : public NodeContext, public NodeObserver {
+ public:
+  Ctx(VirtualNetwork& net, std::uint32_t index) : net_(net), index_(index) {}
+
+  Nanos now() override { return net_.config_.epoch + net_.now_ + net_.nodes_[index_].skew; }
+  void send_to_client(ConnId conn, std::string_view bytes) override {
+    net_.observer_.client_output(index_, conn, bytes);
+  }
+  void close_client(ConnId) override {}
+  void send_to_peer(PeerId peer, const PeerMessage& m) override { net_.send(index_, peer, m); }
+  void start_timer(TimerId id, Nanos delay) override { net_.timer(index_, id, delay); }
+  void lookup_places(LookupId id, const PlacesQuery& q) override { net_.lookup(index_, id, q); }
+  NodeObserver& observer() override { return *this; }
+
+  // NodeObserver
+  void client_report(const Report& r, bool stored) override {
+    // The node holds the report it just made; hand the observer that ref.
+    const ReportRef* held = net_.nodes_[index_].node->table().find(r.client());
+    if (held && held->get() == &r) {
+      net_.observer_.client_report(index_, *held, stored);
+    } else {
+      // Stale: the node keeps its newer report; the observer only needs the fields.
+      net_.observer_.client_report(index_, ReportRef(), stored);
+    }
+  }
+  void peer_report(PeerId from, const PeerMessage& m, bool stored) override {
+    net_.observer_.peer_report(index_, from, m, stored, net_.previous_);
+  }
+  void whatsat(ClientId client, const Report& served) override {
+    net_.observer_.whatsat(index_, client, served);
+  }
+  void invalid_line(ConnId, std::string_view line, bool) override {
+    net_.observer_.invalid_line(index_, line);
+  }
+
+ private:
+  VirtualNetwork& net_;
+  std::uint32_t index_;
+};
+
+VirtualNetwork::VirtualNetwork(const Topology& topology, NetworkConfig config,
+                               NetworkObserver& observer)
+    : config_(std::move(config)), observer_(observer), names_(topology.names), rng_(config_.seed) {
+  const auto n = static_cast<std::uint32_t>(topology.size());
+  models_.push_back(config_.latency);
+  links_.reserve(topology.links.size());
+  std::vector<std::uint32_t> degree(n, 0);
+  for (auto [a, b] : topology.links) {
+    if (a >= n || b >= n || a == b) throw std::invalid_argument("topology link out of range");
+    Link l;
+    l.a = static_cast<std::uint32_t>(std::min(a, b));
+    l.b = static_cast<std::uint32_t>(std::max(a, b));
+    l.loss = static_cast<float>(config_.loss);
+    links_.push_back(l);
+    ++degree[a];
+    ++degree[b];
+  }
+  adj_begin_.assign(n + 1, 0);
+  for (std::uint32_t i = 0; i < n; ++i) adj_begin_[i + 1] = adj_begin_[i] + degree[i];
+  adj_.resize(adj_begin_[n]);
+  adj_link_.resize(adj_begin_[n]);
+  std::vector<std::uint32_t> fill(adj_begin_.begin(), adj_begin_.end() - 1);
+  for (std::uint32_t li = 0; li < links_.size(); ++li) {
+    const Link& l = links_[li];
+    adj_[fill[l.a]] = l.b; adj_link_[fill[l.a]++] = li;
+    adj_[fill[l.b]] = l.a; adj_link_[fill[l.b]++] = li;
+  }
+  for (std::uint32_t i = 0; i < n; ++i) {
+    // Sort each row by neighbour, keeping link indices alongside.
+    const std::uint32_t lo = adj_begin_[i], hi = adj_begin_[i + 1];
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> row;
+    row.reserve(hi - lo);
+    for (std::uint32_t k = lo; k < hi; ++k) row.emplace_back(adj_[k], adj_link_[k]);
+    std::sort(row.begin(), row.end());
+    for (std::uint32_t k = lo; k < hi; ++k) {
+      if (k > lo && row[k - lo].first == row[k - lo - 1].first)
+        throw std::invalid_argument("topology has a duplicate link");
+      adj_[k] = row[k - lo].first;
+      adj_link_[k] = row[k - lo].second;
+    }
+  }
+  nodes_.resize(n);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    nodes_[i].ctx = std::make_unique<Ctx>(*this, i);
+    build_node(i);
+  }
+}
+
+VirtualNetwork::~VirtualNetwork() = default;
+
+void VirtualNetwork::build_node(std::uint32_t n) {
+  NodeConfig cfg;
+  cfg.name = names_[n];
+  cfg.neighbours.assign(adj_.begin() + adj_begin_[n], adj_.begin() + adj_begin_[n + 1]);
+  cfg.peers_start_up = true;
+  nodes_[n].node = std::make_unique<Node>(std::move(cfg), *nodes_[n].ctx, clients_,
+                                          config_.make_strategy());
+}
+
+std::int64_t VirtualNetwork::link_index(std::uint32_t a, std::uint32_t b) const {
+  if (a >= nodes_.size() || b >= nodes_.size()) return -1;
+  const auto first = adj_.begin() + adj_begin_[a], last = adj_.begin() + adj_begin_[a + 1];
+  const auto it = std::lower_bound(first, last, b);
+  if (it == last || *it != b) return -1;
+  return adj_link_[static_cast<std::size_t>(it - adj_.begin())];
+}
+
+bool VirtualNetwork::compute_up(std::size_t link) const {
+  const Link& l = links_[link];
+  return !l.cut && l.blocked == 0 && nodes_[l.a].alive && nodes_[l.b].alive;
+}
+
+void VirtualNetwork::set_link_latency(std::size_t link, const LatencyModel& m) {
+  auto it = std::find(models_.begin(), models_.end(), m);
+  if (it == models_.end()) it = models_.insert(models_.end(), m);
+  links_[link].model = static_cast<std::uint32_t>(it - models_.begin());
+}
+
+void VirtualNetwork::set_link_loss(std::size_t link, double p) {
+  links_[link].loss = static_cast<float>(p);
+}
+
+void VirtualNetwork::send(std::uint32_t from, PeerId to, const PeerMessage& m) {
+  ++counters_.sent;
+  const std::int64_t li = link_index(from, to);
+  if (li < 0 || !link_up(static_cast<std::size_t>(li))) {
+    ++counters_.dropped_link_down;
+    return;
+  }
+  const Link& l = links_[static_cast<std::size_t>(li)];
+  if (l.loss > 0 && rng_.uniform01() < static_cast<double>(l.loss)) {
+    ++counters_.dropped_loss;
+    return;
+  }
+  Event e;
+  e.time = now_ + models_[l.model].sample(rng_);
+  e.kind = Event::Kind::PeerMessage;
+  e.a = static_cast<std::uint32_t>(li);
+  e.b = to;
+  e.c = l.epoch;
+  e.hops = m.hops;
+  e.report = m.report;
+  queue_.push(std::move(e));
+}
+
+std::uint32_t VirtualNetwork::take_slot(std::vector<std::uint32_t>& free_list, std::size_t size) {
+  if (!free_list.empty()) {
+    const std::uint32_t s = free_list.back();
+    free_list.pop_back();
+    return s;
+  }
+  return static_cast<std::uint32_t>(size);
+}
+
+void VirtualNetwork::timer(std::uint32_t n, TimerId id, Nanos delay) {
+  const std::uint32_t slot = take_slot(timer_free_, timer_slots_.size());
+  if (slot == timer_slots_.size()) timer_slots_.push_back(id); else timer_slots_[slot] = id;
+  Event e;
+  e.time = now_ + std::max<Nanos>(delay, 0);
+  e.kind = Event::Kind::Timer;
+  e.a = n;
+  e.b = nodes_[n].generation;
+  e.c = slot;
+  queue_.push(std::move(e));
+}
+
+void VirtualNetwork::lookup(std::uint32_t n, LookupId id, const PlacesQuery& q) {
+  ++counters_.lookups;
+  const std::uint32_t slot = take_slot(lookup_free_, lookup_slots_.size());
+  if (slot == lookup_slots_.size()) lookup_slots_.push_back({id, q}); else lookup_slots_[slot] = {id, q};
+  Event e;
+  e.time = now_ + config_.places_delay.sample(rng_);
+  e.kind = Event::Kind::Places;
+  e.a = n;
+  e.b = nodes_[n].generation;
+  e.c = slot;
+  queue_.push(std::move(e));
+}
+
+void VirtualNetwork::schedule_external(Nanos at, std::uint32_t a, std::uint32_t b, std::uint32_t c) {
+  Event e;
+  e.time = std::max(at, now_);
+  e.kind = Event::Kind::External;
+  e.a = a;
+  e.b = b;
+  e.c = c;
+  queue_.push(std::move(e));
+}
+
+bool VirtualNetwork::client_command(std::uint32_t n, std::string_view line) {
+  if (!nodes_[n].alive) return false;
+  ++counters_.client_commands;
+  const ConnId conn = next_conn_++;
+  Node& node = *nodes_[n].node;
+  node.on_client_line(conn, line);
+  node.on_client_eof(conn);
+  return true;
+}
+
+void VirtualNetwork::dispatch(Event& e) {
+  switch (e.kind) {
+    case Event::Kind::PeerMessage: {
+      ++counters_.message_events;
+      const Link& l = links_[e.a];
+      // The epoch moves on whenever the link goes down, so a message sent
+      // before a cut, partition or crash never arrives, even after a repair.
+      if (l.epoch != e.c) {
+        ++counters_.dropped_in_flight;
+        return;
+      }
+      ++counters_.delivered;
+      const PeerId from = l.a == e.b ? l.b : l.a;
+      Node& node = *nodes_[e.b].node;
+      // Peeking loads the table slot the node is about to compare with.
+      const ReportRef* held = node.table().find(e.report->client());
+      previous_ = held ? held->get() : nullptr;
+      PeerMessage m{PeerMessage::Kind::Update, e.hops, std::move(e.report)};
+      node.on_peer_message(from, m);
+      return;
+    }
+    case Event::Kind::Timer: {
+      ++counters_.timers;
+      const TimerId id = timer_slots_[e.c];
+      timer_free_.push_back(e.c);
+      if (nodes_[e.a].alive && nodes_[e.a].generation == e.b) nodes_[e.a].node->on_timer(id);
+      return;
+    }
+    case Event::Kind::Places: {
+      const Lookup l = lookup_slots_[e.c];
+      lookup_free_.push_back(e.c);
+      if (nodes_[e.a].alive && nodes_[e.a].generation == e.b)
+        nodes_[e.a].node->on_places_result(l.id, offline_places(l.query));
+      return;
+    }
+    case Event::Kind::External:
+      observer_.external(e.a, e.b, e.c);
+      return;
+  }
+}
+
+std::uint64_t VirtualNetwork::run_until(Nanos end) {
+  std::uint64_t processed = 0;
+  while (!queue_.empty() && queue_.next_time() <= end) {
+    Event e = queue_.pop();
+    now_ = e.time;
+    dispatch(e);
+    ++processed;
+  }
+  counters_.events += processed;
+  if (end > now_) now_ = end;
+  return processed;
+}
+
+// --- faults -------------------------------------------------------------------
+
+void VirtualNetwork::notify(std::size_t link, bool up) {
+  Link& l = links_[link];
+  l.up = up;
+  if (!up) ++l.epoch;  // in-flight messages on it are lost
+  for (auto [self, other] : {std::pair{l.a, l.b}, std::pair{l.b, l.a}}) {
+    if (!nodes_[self].alive) continue;
+    if (up) nodes_[self].node->on_peer_up(other); else nodes_[self].node->on_peer_down(other);
+  }
+}
+
+template <class F>
+void VirtualNetwork::change_links(F&& change) {
+  change();
+  for (std::size_t i = 0; i < links_.size(); ++i) {
+    const bool after = compute_up(i);
+    if (after != links_[i].up) notify(i, after);
+  }
+}
+
+void VirtualNetwork::cut_link(std::size_t link) {
+  const bool was = link_up(link);
+  links_[link].cut = true;
+  if (was) notify(link, false);
+}
+
+void VirtualNetwork::restore_link(std::size_t link) {
+  const bool was = link_up(link);
+  links_[link].cut = false;
+  if (!was && compute_up(link)) notify(link, true);
+}
+
+void VirtualNetwork::partition(const std::string& name, std::vector<std::uint32_t> group_of) {
+  group_of.resize(nodes_.size(), 0);
+  change_links([&] {
+    for (auto& l : links_) {
+      if (group_of[l.a] != group_of[l.b]) ++l.blocked;
+    }
+    partitions_.push_back({name, std::move(group_of)});
+  });
+}
+
+bool VirtualNetwork::heal(const std::string& name) {
+  auto it = std::find_if(partitions_.begin(), partitions_.end(),
+                         [&](const Partition& p) { return p.name == name; });
+  if (it == partitions_.end()) return false;
+  change_links([&] {
+    for (auto& l : links_) {
+      if (it->group_of[l.a] != it->group_of[l.b]) --l.blocked;
+    }
+    partitions_.erase(it);
+  });
+  return true;
+}
+
+void VirtualNetwork::crash(std::uint32_t n) {
+  if (!nodes_[n].alive) return;
+  // Neighbours first learn the links are gone, then the node and its table go.
+  std::vector<std::size_t> were_up;
+  for (std::uint32_t k = adj_begin_[n]; k < adj_begin_[n + 1]; ++k) {
+    if (link_up(adj_link_[k])) were_up.push_back(adj_link_[k]);
+  }
+  nodes_[n].alive = false;
+  for (std::size_t li : were_up) notify(li, false);
+  nodes_[n].node.reset();
+  ++nodes_[n].generation;  // its pending timers and lookups die with it
+}
+
+void VirtualNetwork::restart(std::uint32_t n) {
+  if (nodes_[n].alive) return;
+  nodes_[n].alive = true;
+  build_node(n);
+  for (std::uint32_t k = adj_begin_[n]; k < adj_begin_[n + 1]; ++k) {
+    const std::uint32_t li = adj_link_[k];
+    if (compute_up(li)) {
+      links_[li].up = true;
+      nodes_[adj_[k]].node->on_peer_up(n);  // the fresh node starts with links up
+    } else {
+      nodes_[n].node->on_peer_down(adj_[k]);
+    }
+  }
+}
+
+std::vector<std::uint32_t> VirtualNetwork::components() const {
+  const auto n = static_cast<std::uint32_t>(nodes_.size());
+  constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+  std::vector<std::uint32_t> label(n, kNone);
+  std::vector<std::uint32_t> stack;
+  for (std::uint32_t s = 0; s < n; ++s) {
+    if (label[s] != kNone) continue;
+    label[s] = s;
+    if (!nodes_[s].alive) continue;
+    stack.push_back(s);
+    while (!stack.empty()) {
+      const std::uint32_t v = stack.back();
+      stack.pop_back();
+      for (std::uint32_t k = adj_begin_[v]; k < adj_begin_[v + 1]; ++k) {
+        const std::uint32_t w = adj_[k];
+        if (label[w] == kNone && link_up(adj_link_[k])) {
+          label[w] = s;
+          stack.push_back(w);
+        }
+      }
+    }
+  }
+  return label;
+}
+
+}  // namespace herd::virt

@@ -1,0 +1,179 @@
+#pragma once
+// The virtual-time driver: every node of a topology on one thread, a virtual
+// clock, and a simulated network between them (NodeContext for each node,
+// PeerId = node index).
+//
+// - A peer send becomes a PeerMessage event at now + the link's sampled
+//   latency, or is dropped with the link's loss probability.
+// - A link is up when it is not cut, no active partition separates its ends,
+//   and both ends are alive. When it goes down both ends get on_peer_down and
+//   every message still in flight on it is dropped on arrival (a reset TCP
+//   connection loses its buffers); when it comes up both get on_peer_up.
+// - crash(n) destroys node n (its table is lost); restart(n) builds a fresh
+//   node with an empty table.
+// - Each node's clock is epoch + virtual time + its skew.
+// - Places lookups answer from herd::offline_places after a delay drawn from
+//   the places model.
+// - Randomness: one seeded Rng, drawn from in event order only.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/virtual/event_queue.h"
+#include "engine/virtual/latency_model.h"
+#include "engine/virtual/network_observer.h"
+#include "herd/client_directory.h"
+#include "herd/node.h"
+#include "herd/topology.h"
+
+namespace herd::virt {
+
+struct NetworkConfig {
+  Nanos epoch = 1'621'464'827'000'000'000;  // POSIX time at virtual time 0
+  std::uint64_t seed = 0;
+  LatencyModel latency = LatencyModel::constant(10'000'000);  // every link unless overridden
+  double loss = 0;
+  LatencyModel places_delay = LatencyModel::constant(50'000'000);
+  // Builds a fresh strategy for each node (and again on restart).
+  std::function<std::unique_ptr<PropagationStrategy>()> make_strategy = make_flooding;
+};
+
+struct NetworkCounters {
+  std::uint64_t events = 0;            // all events processed
+  std::uint64_t message_events = 0;    // peer messages that reached their arrival time
+  std::uint64_t sent = 0;              // peer messages handed to the network
+  std::uint64_t delivered = 0;         // handed to the receiving node
+  std::uint64_t dropped_loss = 0;      // lost to the link's loss probability
+  std::uint64_t dropped_in_flight = 0; // the link went down while in flight
+  std::uint64_t dropped_link_down = 0; // sent on a link that was down
+  std::uint64_t timers = 0, lookups = 0, client_commands = 0;
+};
+
+class VirtualNetwork {
+ public:
+  VirtualNetwork(const Topology& topology, NetworkConfig config, NetworkObserver& observer);
+  ~VirtualNetwork();
+  VirtualNetwork(const VirtualNetwork&) = delete;
+  VirtualNetwork& operator=(const VirtualNetwork&) = delete;
+
+  std::size_t size() const { return nodes_.size(); }
+  std::size_t link_count() const { return links_.size(); }
+  // The node, or null while crashed.
+  Node* node(std::uint32_t n) { return nodes_[n].node.get(); }
+  bool alive(std::uint32_t n) const { return nodes_[n].alive; }
+  ClientDirectory& clients() { return clients_; }
+  const NetworkCounters& counters() const { return counters_; }
+  Nanos now() const { return now_; }  // virtual time since the start
+  Nanos epoch() const { return config_.epoch; }
+  std::size_t pending_events() const { return queue_.size(); }
+
+  // --- links ------------------------------------------------------------------
+  // Link index of the undirected link a–b, or -1.
+  std::int64_t link_index(std::uint32_t a, std::uint32_t b) const;
+  std::pair<std::uint32_t, std::uint32_t> link_ends(std::size_t link) const {
+    return {links_[link].a, links_[link].b};
+  }
+  bool link_up(std::size_t link) const { return links_[link].up; }
+  void set_link_latency(std::size_t link, const LatencyModel& m);
+  void set_link_loss(std::size_t link, double p);
+  const LatencyModel& link_latency(std::size_t link) const { return models_[links_[link].model]; }
+  double link_loss(std::size_t link) const { return links_[link].loss; }
+
+  // --- clocks -------------------------------------------------------------------
+  void set_clock_skew(std::uint32_t n, Nanos skew) { nodes_[n].skew = skew; }
+  Nanos clock_skew(std::uint32_t n) const { return nodes_[n].skew; }
+
+  // --- faults (take effect now) -----------------------------------------------
+  void cut_link(std::size_t link);
+  void restore_link(std::size_t link);
+  // `group_of[n]` is node n's group; links between different groups go down
+  // until heal(name). Partitions stack; a link is up only if none separates it.
+  void partition(const std::string& name, std::vector<std::uint32_t> group_of);
+  // Returns false if no partition of that name is active.
+  bool heal(const std::string& name);
+  void crash(std::uint32_t n);
+  void restart(std::uint32_t n);
+
+  // Component label of every node over the links that are up now (crashed
+  // nodes get their own label). Labels are the smallest node index in the
+  // component, so they are deterministic.
+  std::vector<std::uint32_t> components() const;
+
+  // --- clients ------------------------------------------------------------------
+  // Opens a fresh connection to node n, sends `line`, half-closes. Returns
+  // false if the node is crashed (the command is refused).
+  bool client_command(std::uint32_t n, std::string_view line);
+
+  // --- time -----------------------------------------------------------------------
+  // Schedules NetworkObserver::external(a, b, c) at virtual time `at` (>= now).
+  void schedule_external(Nanos at, std::uint32_t a, std::uint32_t b, std::uint32_t c);
+  // Processes every event due at or before `end`, then sets now to `end`.
+  // Returns the number of events processed.
+  std::uint64_t run_until(Nanos end);
+
+ private:
+  class Ctx;
+  struct Slot {
+    std::unique_ptr<Ctx> ctx;
+    std::unique_ptr<Node> node;
+    Nanos skew = 0;
+    std::uint32_t generation = 0;
+    bool alive = true;
+  };
+  struct Link {
+    std::uint32_t a = 0, b = 0;  // a < b
+    std::uint32_t epoch = 0;     // bumped whenever the link goes down
+    std::uint32_t model = 0;     // index into models_
+    float loss = 0;
+    std::uint16_t blocked = 0;   // active partitions separating a and b
+    bool cut = false;
+    bool up = true;              // cached: !cut && !blocked && both ends alive
+  };
+  struct Lookup {
+    LookupId id;
+    PlacesQuery query;
+  };
+  struct Partition {
+    std::string name;
+    std::vector<std::uint32_t> group_of;
+  };
+  friend class Ctx;
+
+  void build_node(std::uint32_t n);
+  void send(std::uint32_t from, PeerId to, const PeerMessage& m);
+  void timer(std::uint32_t n, TimerId id, Nanos delay);
+  void lookup(std::uint32_t n, LookupId id, const PlacesQuery& q);
+  void dispatch(Event& e);
+  // Runs `change`, then tells both ends of every link whose up-state changed.
+  template <class F> void change_links(F&& change);
+  void notify(std::size_t link, bool up);
+  bool compute_up(std::size_t link) const;
+  std::uint32_t take_slot(std::vector<std::uint32_t>& free_list, std::size_t size);
+
+  NetworkConfig config_;
+  NetworkObserver& observer_;
+  ClientDirectory clients_;
+  std::vector<std::string> names_;
+  std::vector<Slot> nodes_;
+  // CSR adjacency: neighbours of n are adj_[adj_begin_[n] .. adj_begin_[n+1]),
+  // sorted, with the link index of each in adj_link_.
+  std::vector<std::uint32_t> adj_begin_, adj_, adj_link_;
+  std::vector<Link> links_;
+  std::vector<LatencyModel> models_;  // models_[0] is the default
+  std::vector<Partition> partitions_;
+  std::vector<TimerId> timer_slots_;
+  std::vector<std::uint32_t> timer_free_;
+  std::vector<Lookup> lookup_slots_;
+  std::vector<std::uint32_t> lookup_free_;
+  EventQueue queue_;
+  Rng rng_;
+  Nanos now_ = 0;
+  ConnId next_conn_ = 1;
+  NetworkCounters counters_;
+  const Report* previous_ = nullptr;  // held by the receiver before the message being delivered
+};
+
+}  // namespace herd::virt

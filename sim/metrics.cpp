@@ -1,0 +1,155 @@
+#include "sim/metrics.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace herd::sim {
+
+Metrics::Metrics(const MetricsSpec& spec) : spec_(spec) {}
+
+void Metrics::set_components(std::vector<std::uint32_t> labels) {
+  std::vector<std::uint32_t> size(labels.size(), 0);
+  // A crashed server is alone in its component and never an origin.
+  for (std::size_t v = 0; v < labels.size(); ++v) ++size[labels[v]];
+  labels_.push_back(std::move(labels));
+  comp_size_.push_back(std::move(size));
+}
+
+Metrics::Client& Metrics::client(ClientId id) {
+  if (id >= clients_.size()) clients_.resize(id + 1);
+  return clients_[id];
+}
+
+void Metrics::update_issued(const ReportRef& r, std::uint32_t origin, std::string_view client_name,
+                            Nanos now, const Report* previous) {
+  const auto id = static_cast<std::uint32_t>(updates_.size());
+  Client& c = client(r->client());
+  if (c.updates.empty()) c.name = std::string(client_name);
+  Update u;
+  u.report = r;
+  u.origin = origin;
+  u.epoch = static_cast<std::uint32_t>(labels_.size() - 1);
+  u.label = labels_.back()[origin];
+  u.reachable = comp_size_.back()[u.label];
+  u.issued = now;
+  u.sampled = id < spec_.sample_first || (spec_.sample_every > 0 && id % spec_.sample_every == 0);
+  updates_.push_back(std::move(u));
+  c.updates.push_back(id);
+  expected_pairs_ += updates_.back().reachable;
+  stored(origin, r, 0, now, previous);
+}
+
+std::uint32_t Metrics::position(const Client& c, const Report* r) const {
+  if (!r) return 0;
+  // Nearly always one of the newest, so search from the back.
+  auto pos = static_cast<std::uint32_t>(c.updates.size());
+  while (pos > 0 && updates_[c.updates[pos - 1]].report.get() != r) --pos;
+  return pos;
+}
+
+void Metrics::stored(std::uint32_t node, const ReportRef& r, std::uint16_t hops, Nanos now,
+                     const Report* previous) {
+  const ClientId cid = r->client();
+  if (cid >= clients_.size()) return;  // never issued (cannot happen in a sim run)
+  Client& c = clients_[cid];
+  const std::uint32_t pos = position(c, r.get());
+  if (pos == 0) return;
+  const std::uint32_t id = c.updates[pos - 1];
+  const Update& u = updates_[id];
+  if (u.sampled) deliveries_.push_back({id, node, now, hops});
+  std::uint32_t from = position(c, previous);
+  if (!crash_floor_.empty()) {
+    auto it = crash_floor_.find(node);
+    if (it != crash_floor_.end() && cid < it->second.size()) from = std::max(from, it->second[cid]);
+  }
+  cover(node, cid, from, pos, now);
+}
+
+void Metrics::node_lost(std::uint32_t node, const LocationTable& table) {
+  auto& floor = crash_floor_[node];
+  if (floor.size() < clients_.size()) floor.resize(clients_.size(), 0);
+  for (ClientId cid = 0; cid < clients_.size(); ++cid) {
+    const ReportRef* held = table.find(cid);
+    if (held) floor[cid] = std::max(floor[cid], position(clients_[cid], held->get()));
+  }
+}
+
+void Metrics::cover(std::uint32_t node, ClientId cid, std::uint32_t from, std::uint32_t upto, Nanos now) {
+  const Client& c = clients_[cid];
+  for (std::uint32_t k = from; k < upto; ++k) {
+    Update& u = updates_[c.updates[k]];
+    if (labels_[u.epoch][node] != u.label) continue;  // not reachable when issued
+    ++reached_pairs_;
+    if (++u.reached == u.reachable) u.converged = now;
+  }
+}
+
+void Metrics::read(std::uint32_t node, std::string_view client_name, const Report* served, ClientId cid,
+                   Nanos now) {
+  bool newest = false;
+  if (served && cid < clients_.size() && !clients_[cid].updates.empty())
+    newest = updates_[clients_[cid].updates.back()].report.get() == served;
+  if (!newest) ++stale_reads_;
+  if (reads_.size() < spec_.max_reads)
+    reads_.push_back({read_count_, now, node, std::string(client_name), newest});
+  ++read_count_;
+}
+
+double Metrics::current_coverage() const {
+  return expected_pairs_ ? static_cast<double>(reached_pairs_) / static_cast<double>(expected_pairs_) : 0.0;
+}
+
+void Metrics::sample_coverage(Nanos now) { coverage_.push_back({now, current_coverage()}); }
+
+void Metrics::finish(results::RunRecord& rec, std::uint64_t messages_sent, std::uint64_t duplicates,
+                     std::uint64_t peer_stores) const {
+  rec.updates.clear();
+  rec.updates.reserve(updates_.size());
+  std::vector<Nanos> times;
+  double coverage_sum = 0;
+  for (std::size_t id = 0; id < updates_.size(); ++id) {
+    const Update& u = updates_[id];
+    results::UpdateRow row;
+    row.id = id;
+    row.client = clients_[u.report->client()].name;
+    row.origin = u.origin;
+    row.issued_at = u.issued;
+    row.reachable = u.reachable;
+    row.reached = u.reached;
+    if (u.converged >= 0) {
+      row.convergence = u.converged - u.issued;
+      times.push_back(*row.convergence);
+    }
+    row.sampled = u.sampled;
+    coverage_sum += u.reachable ? static_cast<double>(u.reached) / u.reachable : 1.0;
+    rec.updates.push_back(std::move(row));
+  }
+  rec.deliveries = deliveries_;
+  rec.reads = reads_;
+  rec.coverage = coverage_;
+
+  auto& s = rec.summary;
+  const std::size_t n = updates_.size();
+  s.updates = n;
+  s.converged_updates = times.size();
+  std::sort(times.begin(), times.end());
+  // Nearest-rank percentiles over the converged updates.
+  const std::size_t m = times.size();
+  auto pct = [&](std::size_t p) -> std::optional<Nanos> {
+    if (m == 0) return std::nullopt;
+    const std::size_t rank = std::max<std::size_t>(1, (p * m + 99) / 100);  // ceil(p% of m)
+    return times[rank - 1];
+  };
+  s.convergence_p50 = pct(50);
+  s.convergence_p90 = pct(90);
+  s.convergence_p99 = pct(99);
+  s.convergence_max = m ? std::optional<Nanos>(times.back()) : std::nullopt;
+  s.coverage = n ? coverage_sum / static_cast<double>(n) : 0;
+  s.messages_per_update = n ? static_cast<double>(messages_sent) / static_cast<double>(n) : 0;
+  const std::uint64_t arrivals = duplicates + peer_stores;
+  s.duplicate_ratio = arrivals ? static_cast<double>(duplicates) / static_cast<double>(arrivals) : 0;
+  s.reads = read_count_;
+  s.stale_read_fraction = read_count_ ? static_cast<double>(stale_reads_) / static_cast<double>(read_count_) : 0;
+}
+
+}  // namespace herd::sim

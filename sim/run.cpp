@@ -1,0 +1,326 @@
+#include "sim/run.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <stdexcept>
+
+#include <time.h>
+
+#include "herd/posix_time.h"
+#include "sim/metrics.h"
+#include "sim/peak_rss.h"
+#include "sim/scenario_error.h"
+#include "sim/topology_gen.h"
+
+#ifndef HERD_CODE_VERSION
+#define HERD_CODE_VERSION "unknown"
+#endif
+
+namespace herd::sim {
+
+namespace {
+
+// Independent random streams of one run.
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+enum Stream : std::uint64_t { kNetwork = 1, kWorkload = 2, kSkew = 3 };
+
+// External event kinds (VirtualNetwork::schedule_external's `a`).
+enum ExternalKind : std::uint32_t { kFault = 0, kSample = 1, kReport = 2, kRead = 3 };
+
+struct ClientState {
+  std::string name;
+  std::uint32_t server = 0;  // fixed server, or the last one reported to
+  double lat = 0, lon = 0;
+};
+
+std::string coordinates_text(double lat, double lon) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%+.6f%+.6f", lat, lon);
+  return buf;
+}
+
+std::string posix_text(Nanos t) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%lld.%09lld", static_cast<long long>(t / kNanosPerSecond),
+                static_cast<long long>(t % kNanosPerSecond));
+  return buf;
+}
+
+class Runner final : public virt::NetworkObserver {
+ public:
+  Runner(const Scenario& s, std::uint64_t seed, const RunOptions& opt) : s_(s), seed_(seed), opt_(opt) {}
+
+  RunOutcome run() {
+    const auto wall_start = std::chrono::steady_clock::now();
+    GeneratedTopology gen;
+    try {
+      gen = generate_topology(s_.topology, seed_);
+    } catch (const std::invalid_argument& e) {
+      throw ScenarioError(s_.file, "topology", e.what());
+    }
+    const Topology& topo = gen.topology;
+    n_ = static_cast<std::uint32_t>(topo.size());
+    for (std::uint32_t i = 0; i < n_; ++i) index_.emplace(topo.names[i], i);
+
+    virt::NetworkConfig cfg;
+    cfg.seed = virt::derive_seed(seed_, kNetwork);
+    cfg.latency = s_.network.latency;
+    cfg.loss = s_.network.loss;
+    cfg.places_delay = s_.network.places_delay;
+    cfg.make_strategy = make_flooding;  // the only strategy so far (validated)
+    net_ = std::make_unique<virt::VirtualNetwork>(topo, cfg, *this);
+    metrics_ = std::make_unique<Metrics>(s_.metrics);
+
+    for (const auto& o : s_.network.links) {
+      const std::size_t li = link(o.a, o.b, o.field + ".between");
+      if (o.latency) net_->set_link_latency(li, *o.latency);
+      if (o.loss) net_->set_link_loss(li, *o.loss);
+    }
+    virt::Rng skew_rng(virt::derive_seed(seed_, kSkew));
+    if (s_.skew.max > 0) {
+      for (std::uint32_t i = 0; i < n_; ++i)
+        net_->set_clock_skew(i, -s_.skew.max + static_cast<Nanos>(skew_rng.below(static_cast<std::uint64_t>(2 * s_.skew.max + 1))));
+    }
+    for (const auto& [name, skew] : s_.skew.nodes) net_->set_clock_skew(index_.at(name), skew);
+
+    // Resolve every fault now, so a bad link fails before the run starts.
+    for (std::uint32_t i = 0; i < s_.faults.size(); ++i) {
+      const FaultSpec& f = s_.faults[i];
+      if (f.kind == "link_cut" || f.kind == "link_restore") fault_links_.push_back(link(f.a, f.b, f.field + ".link"));
+      else fault_links_.push_back(0);
+      net_->schedule_external(f.at, kFault, i, 0);
+    }
+    metrics_->set_components(net_->components());
+    const Nanos interval = s_.metrics.coverage_interval.value_or(std::max<Nanos>(s_.duration / 200, 1));
+    for (Nanos t = interval; t <= s_.duration; t += interval) net_->schedule_external(t, kSample, 0, 0);
+
+    // Clients: name, fixed server and starting point, then the first report.
+    rng_.reseed(virt::derive_seed(seed_, kWorkload));
+    clients_.resize(s_.clients.count);
+    stop_ = s_.clients.stop.value_or(s_.duration);
+    for (std::uint32_t c = 0; c < s_.clients.count; ++c) {
+      ClientState& cs = clients_[c];
+      cs.name = "c" + std::to_string(c);
+      cs.server = static_cast<std::uint32_t>(rng_.below(n_));
+      cs.lat = -60 + 120 * rng_.uniform01();
+      cs.lon = -180 + 360 * rng_.uniform01();
+      const Nanos first = s_.clients.start + (s_.clients.poisson ? gap() : static_cast<Nanos>(rng_.below(static_cast<std::uint64_t>(s_.clients.report_interval))));
+      if (first < stop_) net_->schedule_external(first, kReport, c, 0);
+    }
+
+    // Run in ~100 slices so the caller can draw progress.
+    const Nanos slice = std::max<Nanos>(s_.duration / 100, 1);
+    const auto loop_start = std::chrono::steady_clock::now();
+    const double cpu_start = thread_cpu_seconds();
+    for (Nanos t = 0; t < s_.duration;) {
+      t = std::min(s_.duration, t + slice);
+      net_->run_until(t);
+      if (opt_.progress) opt_.progress(static_cast<double>(t) / static_cast<double>(s_.duration));
+    }
+    RunOutcome out;
+    out.loop_cpu_seconds = thread_cpu_seconds() - cpu_start;
+    out.loop_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
+    if (opt_.at_end) opt_.at_end(*net_);
+
+    out.counters = net_->counters();
+    out.added_links = gen.added_links;
+    fill_record(out.record, gen, topo);
+    out.record.summary.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    out.record.summary.peak_rss_bytes = peak_rss_bytes();
+    return out;
+  }
+
+  // --- NetworkObserver ----------------------------------------------------------
+  void client_report(std::uint32_t node, const ReportRef& r, bool stored) override {
+    if (stored && r) metrics_->update_issued(r, node, clients_[issuing_].name, net_->now(), origin_previous_);
+  }
+  void peer_report(std::uint32_t node, PeerId, const PeerMessage& m, bool stored, const Report* previous) override {
+    if (stored) {
+      ++peer_stores_;
+      metrics_->stored(node, m.report, m.hops, net_->now(), previous);
+    } else {
+      ++duplicates_;
+    }
+  }
+  void whatsat(std::uint32_t, ClientId, const Report& served) override { served_ = &served; }
+  void invalid_line(std::uint32_t, std::string_view) override { ++invalid_lines_; }
+  void external(std::uint32_t kind, std::uint32_t b, std::uint32_t c) override {
+    switch (kind) {
+      case kFault: return apply_fault(b);
+      case kSample: return metrics_->sample_coverage(net_->now());
+      case kReport: return report(b);
+      case kRead: return read(b, c);
+      default: throw std::logic_error("unknown external event");
+    }
+  }
+
+ private:
+  std::size_t link(const std::string& a, const std::string& b, const std::string& field) const {
+    const std::int64_t li = net_->link_index(index_.at(a), index_.at(b));
+    if (li < 0)
+      throw ScenarioError(s_.file, field, "no link " + a + "-" + b + " in the generated topology (seed " +
+                                              std::to_string(seed_) + ")");
+    return static_cast<std::size_t>(li);
+  }
+
+  Nanos gap() {
+    const double mean = static_cast<double>(s_.clients.report_interval);
+    return std::max<Nanos>(1, static_cast<Nanos>(std::llround(rng_.exponential(mean))));
+  }
+
+  void report(std::uint32_t c) {
+    ClientState& cs = clients_[c];
+    if (s_.clients.moving) cs.server = static_cast<std::uint32_t>(rng_.below(n_));
+    // A small random walk (about a kilometre a step), kept in range.
+    cs.lat = std::clamp(cs.lat + (rng_.uniform01() - 0.5) * 0.02, -89.0, 89.0);
+    cs.lon = std::clamp(cs.lon + (rng_.uniform01() - 0.5) * 0.02, -179.0, 179.0);
+    const Nanos now = net_->now();
+    const std::string line = "IAMAT " + cs.name + " " + coordinates_text(cs.lat, cs.lon) + " " +
+                             posix_text(net_->epoch() + now);
+    issuing_ = c;
+    origin_previous_ = nullptr;
+    if (Node* origin = net_->node(cs.server)) {
+      if (auto id = net_->clients().find(cs.name)) {
+        if (const ReportRef* held = origin->table().find(*id)) origin_previous_ = held->get();
+      }
+    }
+    ++client_reports_;
+    if (!net_->client_command(cs.server, line)) ++refused_;
+    // Reads of this client at other servers, before its next report.
+    const Nanos next = now + (s_.clients.poisson ? gap() : s_.clients.report_interval);
+    double reads = s_.clients.reads_per_report;
+    auto count = static_cast<std::uint32_t>(reads);
+    if (rng_.bernoulli(reads - count)) ++count;
+    for (std::uint32_t k = 0; k < count && n_ > 1; ++k) {
+      std::uint32_t other = static_cast<std::uint32_t>(rng_.below(n_ - 1));
+      if (other >= cs.server) ++other;
+      const Nanos at = now + static_cast<Nanos>(rng_.below(static_cast<std::uint64_t>(next - now)));
+      if (at < s_.duration) net_->schedule_external(at, kRead, c, other);
+    }
+    if (next < stop_) net_->schedule_external(next, kReport, c, 0);
+  }
+
+  void read(std::uint32_t c, std::uint32_t server) {
+    const ClientState& cs = clients_[c];
+    served_ = nullptr;
+    const std::string line = "WHATSAT " + cs.name + " " + std::to_string(s_.clients.radius_km) + " " +
+                             std::to_string(s_.clients.max_places);
+    if (!net_->client_command(server, line)) {
+      ++refused_;
+      return;  // a crashed server answers nothing: not a read
+    }
+    auto id = net_->clients().find(cs.name);
+    metrics_->read(server, cs.name, served_, id.value_or(0), net_->now());
+  }
+
+  void apply_fault(std::uint32_t i) {
+    const FaultSpec& f = s_.faults[i];
+    std::string target;
+    if (f.kind == "link_cut") {
+      net_->cut_link(fault_links_[i]);
+      target = f.a + "-" + f.b;
+    } else if (f.kind == "link_restore") {
+      net_->restore_link(fault_links_[i]);
+      target = f.a + "-" + f.b;
+    } else if (f.kind == "partition") {
+      // Unlisted servers form one more group of their own.
+      std::vector<std::uint32_t> group(n_, static_cast<std::uint32_t>(f.groups.size()));
+      target = f.name + ":[";
+      for (std::uint32_t g = 0; g < f.groups.size(); ++g) {
+        target += (g ? "],[" : "[");
+        for (std::size_t k = 0; k < f.groups[g].size(); ++k) {
+          group[index_.at(f.groups[g][k])] = g;
+          target += (k ? "," : "") + f.groups[g][k];
+        }
+      }
+      target += "]]";
+      net_->partition(f.name, std::move(group));
+    } else if (f.kind == "heal") {
+      net_->heal(f.name);
+      target = f.name;
+    } else if (f.kind == "crash") {
+      const std::uint32_t n = index_.at(f.a);
+      if (Node* node = net_->node(n)) metrics_->node_lost(n, node->table());
+      net_->crash(n);
+      target = f.a;
+    } else if (f.kind == "restart") {
+      const std::uint32_t n = index_.at(f.a);
+      net_->restart(n);
+      target = f.a;
+    }
+    faults_.push_back({net_->now(), f.kind, target});
+    metrics_->set_components(net_->components());
+  }
+
+  void fill_record(results::RunRecord& rec, const GeneratedTopology& gen, const Topology& topo) {
+    auto& info = rec.info;
+    info.scenario_name = s_.name;
+    info.scenario_path = s_.file;
+    info.scenario_json = s_.json;
+    info.sweep_point_json = s_.sweep_point;
+    info.seed = seed_;
+    info.strategy = s_.strategy;
+    info.topology = gen.description;
+    info.code_version = HERD_CODE_VERSION;
+    info.duration = s_.duration;
+    const auto adj = topo.adjacency();
+    for (std::uint32_t i = 0; i < n_; ++i)
+      rec.nodes.push_back({i, topo.names[i], static_cast<std::uint32_t>(adj[i].size()), net_->clock_skew(i)});
+    for (std::size_t li = 0; li < net_->link_count(); ++li) {
+      const auto [a, b] = net_->link_ends(li);
+      rec.links.push_back({a, b, net_->link_latency(li).describe(), net_->link_loss(li)});
+    }
+    rec.faults = faults_;
+    const auto& k = net_->counters();
+    rec.messages = {
+        {"client_reports", client_reports_},
+        {"client_refused", refused_},
+        {"dropped_in_flight", k.dropped_in_flight},
+        {"dropped_link_down", k.dropped_link_down},
+        {"dropped_loss", k.dropped_loss},
+        {"invalid_lines", invalid_lines_},
+        {"places_lookups", k.lookups},
+        {"update_delivered", k.delivered},
+        {"update_duplicate", duplicates_},
+        {"update_sent", k.sent},
+        {"update_stored", peer_stores_},
+    };
+    metrics_->finish(rec, k.sent, duplicates_, peer_stores_);
+    rec.summary.events_processed = k.events;
+  }
+
+  const Scenario& s_;
+  std::uint64_t seed_;
+  const RunOptions& opt_;
+  std::uint32_t n_ = 0;
+  std::map<std::string, std::uint32_t> index_;
+  std::unique_ptr<virt::VirtualNetwork> net_;
+  std::unique_ptr<Metrics> metrics_;
+  std::vector<ClientState> clients_;
+  std::vector<std::size_t> fault_links_;
+  std::vector<results::FaultRow> faults_;
+  virt::Rng rng_;
+  Nanos stop_ = 0;
+  std::uint32_t issuing_ = 0;
+  const Report* served_ = nullptr;
+  const Report* origin_previous_ = nullptr;
+  std::uint64_t client_reports_ = 0, refused_ = 0, invalid_lines_ = 0, duplicates_ = 0, peer_stores_ = 0;
+};
+
+}  // namespace
+
+RunOutcome run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOptions& options) {
+  Runner runner(scenario, seed, options);
+  return runner.run();
+}
+
+}  // namespace herd::sim

@@ -1,0 +1,41 @@
+#pragma once
+// The run loop: builds the topology and one node per server on the virtual
+// driver, schedules faults, coverage samples and the client workload, runs
+// the event loop to the scenario's duration and returns what it recorded.
+//
+// Randomness: four independent streams derived from the seed (topology,
+// network, workload, clock skew), so e.g. changing a loss rate never changes
+// which clients report where.
+//
+// Order of simultaneous events: faults, then coverage samples, then client
+// events and messages in the order they were scheduled.
+#include <cstdint>
+#include <functional>
+
+#include "engine/virtual/virtual_network.h"
+#include "results/run_record.h"
+#include "sim/scenario.h"
+
+namespace herd::sim {
+
+struct RunOptions {
+  // Called with the fraction of simulated time done (0..1), ~100 times a run.
+  std::function<void(double)> progress;
+  // Called once the run ends, before teardown: lets tests look at the nodes.
+  std::function<void(virt::VirtualNetwork&)> at_end;
+};
+
+struct RunOutcome {
+  results::RunRecord record;
+  virt::NetworkCounters counters;
+  std::uint32_t added_links = 0;  // links added to connect a generated graph
+  double loop_seconds = 0;        // wall-clock time spent in the event loop alone
+  double loop_cpu_seconds = 0;    // CPU time of this thread in the event loop
+};
+
+// Throws ScenarioError for mistakes only visible once the topology exists
+// (a fault naming a link the generated graph lacks, a disconnected graph
+// with "disconnected": "reject").
+RunOutcome run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOptions& options = {});
+
+}  // namespace herd::sim

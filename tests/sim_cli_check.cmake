@@ -1,0 +1,47 @@
+# `herd sim` end to end: --help, --check, exit codes, a real run that writes
+# a results file. Run by CTest with -DHERD=<herd> -DSRC=<source dir> -DWORK=<scratch dir>.
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+
+function(run expect_code)
+  execute_process(COMMAND ${HERD} sim ${ARGN} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT code EQUAL expect_code)
+    message(FATAL_ERROR "herd sim ${ARGN}: exit ${code}, expected ${expect_code}\nstdout:\n${out}\nstderr:\n${err}")
+  endif()
+  set(out "${out}" PARENT_SCOPE)
+  set(err "${err}" PARENT_SCOPE)
+endfunction()
+
+function(expect text haystack)
+  string(FIND "${haystack}" "${text}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "expected to find '${text}' in:\n${haystack}")
+  endif()
+endfunction()
+
+run(0 --help)
+expect("usage: herd sim SCENARIO" "${out}")
+expect("exit codes" "${out}")
+
+run(0 ${SRC}/scenarios/lossy_links.json --check)
+expect("ok: scenario 'lossy-links', 5 sweep point(s), 5 run(s)" "${out}")
+
+file(WRITE ${WORK}/bad.json "{\"name\": \"b\", \"duration\": \"1s\", \"topology\": {\"preset\": \"hill\"}, \"faults\": [{\"at\": \"2s\", \"kind\": \"crash\", \"node\": \"Hill\"}]}")
+run(2 ${WORK}/bad.json --check)
+expect("bad.json: faults[0].at: is after the scenario's duration" "${err}")
+run(2 ${WORK}/missing.json)
+expect("cannot open the file" "${err}")
+run(2)
+expect("no scenario file given" "${err}")
+run(2 ${SRC}/scenarios/hill.json --plot ${WORK}/plots)
+expect("give --out" "${err}")
+
+run(0 ${SRC}/scenarios/hill.json --seed 3 --out ${WORK}/hill.sqlite --quiet)
+expect("scenario 'hill'" "${out}")
+expect("p50" "${out}")
+if(NOT EXISTS ${WORK}/hill.sqlite)
+  message(FATAL_ERROR "herd sim --out did not write ${WORK}/hill.sqlite")
+endif()
+# A directory where the results file should be: the write fails with exit 1.
+file(MAKE_DIRECTORY ${WORK}/adir)
+run(1 ${SRC}/scenarios/hill.json --out ${WORK}/adir --quiet)
