@@ -4,5 +4,8 @@
 namespace herd::apps {
 
 int cmd_demo(int argc, char** argv);
+int cmd_serve(int argc, char** argv);
+int cmd_up(int argc, char** argv);
+int cmd_bench_live(int argc, char** argv);
 
 }  // namespace herd::apps

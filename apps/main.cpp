@@ -16,6 +16,9 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"demo", herd::apps::cmd_demo, "flood one report through a five-server preset in memory"},
+    {"serve", herd::apps::cmd_serve, "run one server of a live herd (herd serve --config FILE --name NAME)"},
+    {"up", herd::apps::cmd_up, "start every server of a live herd as processes (herd up --config FILE)"},
+    {"bench-live", herd::apps::cmd_bench_live, "load a live five-server herd on loopback and print throughput"},
 };
 
 void usage(std::FILE* out) {

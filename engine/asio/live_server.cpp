@@ -38,6 +38,11 @@ std::unique_ptr<places::PlacesProvider> make_places_provider(asio::io_context& i
 
 // --- ServerState ----------------------------------------------------------------
 
+namespace {
+constexpr std::size_t kInboundPerNeighbour = 2;
+constexpr std::size_t kInboundSlack = 4;
+}  // namespace
+
 ServerState::ServerState(const HerdConfig& cfg, const ServerConfig& me, ServerOptions opts)
     : config(cfg), self(me), options(std::move(opts)) {
   NodeConfig nc{self.name, {}, /*peers_start_up=*/false};
@@ -164,8 +169,10 @@ void ServerState::accept_peer() {
   peer_acceptor.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
     if (stopped) return;
     if (!ec) {
-      if (inbound.size() >= config.limits.max_connections) {
-        log.event("refused a peer connection: too many open (limits.max_connections)");
+      // Only neighbours may hold peer connections: a few each (a restarted
+      // neighbour's old link may linger until it is replaced).
+      if (inbound.size() >= kInboundPerNeighbour * neighbours.size() + kInboundSlack) {
+        log.event("refused a peer connection: " + std::to_string(inbound.size()) + " open already");
         boost::system::error_code ignore;
         socket.close(ignore);
       } else {
