@@ -23,7 +23,7 @@ bool is_at(const std::string& line, const std::string& server, const std::string
 }
 }  // namespace
 
-TEST_CASE("live: IAMAT over TCP gets the AT line; WHATSAT gets AT line, places JSON, blank line") {
+TEST_CASE("IAMAT over TCP gets the AT line; WHATSAT gets AT line, places JSON, blank line") {
   TestHerd herd(preset_config("hill"));
   LineClient c(herd.port("Hill"));
   c.send(kIamat + "\n");
@@ -39,7 +39,7 @@ TEST_CASE("live: IAMAT over TCP gets the AT line; WHATSAT gets AT line, places J
   CHECK(reply->find("\"results\"") != std::string::npos);
 }
 
-TEST_CASE("live: every invalid class over a real socket gets '? <line>' and the connection stays open") {
+TEST_CASE("every invalid class over a real socket gets '? <line>' and the connection stays open") {
   TestHerd herd(preset_config("hill"));
   LineClient c(herd.port("Hill"));
   const std::string huge(herd::kMaxLineBytes + 500, 'x');
@@ -78,7 +78,7 @@ TEST_CASE("live: every invalid class over a real socket gets '? <line>' and the 
   CHECK(is_at(*at, "Hill", kAtSuffix));
 }
 
-TEST_CASE("live: replies keep command order across a slow places lookup") {
+TEST_CASE("replies keep command order across a slow places lookup") {
   auto cfg = preset_config("hill");
   cfg.places.offline_delay_ms = 300;
   TestHerd herd(cfg);
@@ -98,7 +98,7 @@ TEST_CASE("live: replies keep command order across a slow places lookup") {
   CHECK(c.line() == "? BOGUS");
 }
 
-TEST_CASE("live: a client that half-closes gets every answer, then the server closes") {
+TEST_CASE("a client that half-closes gets every answer, then the server closes") {
   TestHerd herd(preset_config("hill"));
   LineClient c(herd.port("Hill"));
   // The last line has no newline: it still counts.
@@ -111,7 +111,7 @@ TEST_CASE("live: a client that half-closes gets every answer, then the server cl
   CHECK(all.ends_with("}\n\n"));
 }
 
-TEST_CASE("live: a forged AT or UPDATE on a client connection changes nothing anywhere") {
+TEST_CASE("a forged AT or UPDATE on a client connection changes nothing anywhere") {
   TestHerd herd(preset_config("hill"));
   LineClient c(herd.port("Jaquez"));
   const std::string forged = "AT Hill +0.1 mallory +1+2 1621464827.0";
@@ -127,7 +127,7 @@ TEST_CASE("live: a forged AT or UPDATE on a client connection changes nothing an
   }
 }
 
-TEST_CASE("live: an oversized line is bounded and logged; the connection goes on") {
+TEST_CASE("an oversized line is bounded and logged; the connection goes on") {
   auto cfg = preset_config("hill");
   cfg.log_dir = temp_dir("oversized");
   TestHerd herd(cfg);
@@ -148,7 +148,7 @@ TEST_CASE("live: an oversized line is bounded and logged; the connection goes on
   REQUIRE(eventually([&] { return read_file(log_path).find("over 4096 bytes") != std::string::npos; }));
 }
 
-TEST_CASE("live: a client that never reads is disconnected once its queue passes the cap, and it is logged") {
+TEST_CASE("a client that never reads is disconnected once its queue passes the cap, and it is logged") {
   auto cfg = preset_config("hill");
   cfg.log_dir = temp_dir("noread");
   cfg.limits.max_queued_output_bytes = 64 * 1024;
@@ -171,7 +171,7 @@ TEST_CASE("live: a client that never reads is disconnected once its queue passes
   CHECK(ask(herd.port("Hill"), "WHATSAT kiwi 1 1").starts_with("AT Hill "));
 }
 
-TEST_CASE("live: connections over the cap are closed at once; the others keep working") {
+TEST_CASE("connections over the cap are closed at once; the others keep working") {
   auto cfg = preset_config("hill");
   cfg.limits.max_connections = 2;
   TestHerd herd(cfg);
@@ -188,7 +188,7 @@ TEST_CASE("live: connections over the cap are closed at once; the others keep wo
   CHECK(r->starts_with("AT Hill "));
 }
 
-TEST_CASE("live: an idle client connection is closed after limits.idle_timeout_ms") {
+TEST_CASE("an idle client connection is closed after limits.idle_timeout_ms") {
   auto cfg = preset_config("hill");
   cfg.limits.idle_timeout_ms = 100;
   TestHerd herd(cfg);

@@ -30,7 +30,7 @@ std::string far_end(const std::string& preset) {
 }
 }  // namespace
 
-TEST_CASE("live: IAMAT at one end of each preset; WHATSAT at the far end returns the origin's AT line") {
+TEST_CASE("IAMAT at one end of each preset; WHATSAT at the far end returns the origin's AT line") {
   for (const auto& preset : herd::presets()) {
     DYNAMIC_SECTION(preset.name) {
       TestHerd herd(preset_config(preset.name));
@@ -48,7 +48,7 @@ TEST_CASE("live: IAMAT at one end of each preset; WHATSAT at the far end returns
   }
 }
 
-TEST_CASE("live: kill a middle server; the rest keep answering and flooding; restart it and it catches up") {
+TEST_CASE("kill a middle server; the rest keep answering and flooding; restart it and it catches up") {
   // hill: Hill-Jaquez, Hill-Smith, Singleton-Jaquez, Singleton-Smith,
   // Singleton-Campbell, Smith-Campbell. Without Smith, Hill still reaches
   // Campbell through Jaquez and Singleton.
@@ -84,7 +84,7 @@ TEST_CASE("live: kill a middle server; the rest keep answering and flooding; res
   }
 }
 
-TEST_CASE("live: the log has every line in and out and every peer connect and drop, timestamped") {
+TEST_CASE("the log has every line in and out and every peer connect and drop, timestamped") {
   auto cfg = preset_config("hill");
   cfg.log_dir = temp_dir("logs");
   TestHerd herd(cfg);

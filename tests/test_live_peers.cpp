@@ -92,7 +92,7 @@ TEST_CASE("output queue refuses bytes over its cap and double-buffers writes") {
   CHECK(q.start_write() == "678");
 }
 
-TEST_CASE("live: with a shared secret, a peer with the wrong secret is refused and its UPDATE does not count") {
+TEST_CASE("with a shared secret, a peer with the wrong secret is refused and its UPDATE does not count") {
   auto cfg = preset_config("hill");
   cfg.secret = kSecret;
   TestHerd herd(cfg);
@@ -109,7 +109,7 @@ TEST_CASE("live: with a shared secret, a peer with the wrong secret is refused a
   CHECK(eventually([&] { return whatsat_at_line(herd.port("Smith"), "forged.example") == kAtLine; }));
 }
 
-TEST_CASE("live: a right-secret peer is welcomed and its UPDATE is stored and flooded") {
+TEST_CASE("a right-secret peer is welcomed and its UPDATE is stored and flooded") {
   auto cfg = preset_config("hill");
   cfg.secret = kSecret;
   TestHerd herd(cfg);
@@ -127,7 +127,7 @@ TEST_CASE("live: a right-secret peer is welcomed and its UPDATE is stored and fl
   CHECK(eventually([&] { return whatsat_at_line(herd.port("Campbell"), "forged.example") == kAtLine; }));
 }
 
-TEST_CASE("live: a server with the wrong secret never gets its links up") {
+TEST_CASE("a server with the wrong secret never gets its links up") {
   auto cfg = preset_config("hill");
   cfg.secret = kSecret;
   TestHerd herd(cfg);
@@ -164,7 +164,7 @@ TEST_CASE("live: a server with the wrong secret never gets its links up") {
   rogue.stop();
 }
 
-TEST_CASE("live: without a secret, a peer must connect from its configured address") {
+TEST_CASE("without a secret, a peer must connect from its configured address") {
   auto cfg = preset_config("hill");
   TestHerd herd(cfg);
   const auto smith_peer = herd.server("Smith").peer_port();
