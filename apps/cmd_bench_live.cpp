@@ -71,6 +71,10 @@ class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
   LoadConnection(asio::io_context& io, std::uint32_t index, int window, const std::atomic<bool>& running)
       : socket_(io), index_(index), window_(window), running_(running), name_("bench" + std::to_string(index)) {}
 
+  void reserve(std::size_t n) {
+    send_times.reserve(n);
+    replies.reserve(n);
+  }
   void start(const tcp::endpoint& ep) {
     socket_.async_connect(ep, [self = shared_from_this()](const boost::system::error_code& ec) {
       if (ec) {
@@ -270,6 +274,8 @@ int cmd_bench_live(int argc, char** argv) {
   const tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), servers[0]->client_port());
   for (int i = 0; i < connections; ++i) {
     conns.push_back(std::make_shared<LoadConnection>(io, static_cast<std::uint32_t>(i), window, running));
+    // Sized up front so growing them never stalls the generator mid-run.
+    conns.back()->reserve(static_cast<std::size_t>((rate > 0 ? rate * 1.2 : 400'000.0) * (warmup + seconds + 1) / connections));
     conns.back()->start(ep);
   }
   const auto t0 = ticks();

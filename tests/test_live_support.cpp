@@ -122,9 +122,10 @@ bool TestHerd::links_up() {
   return true;
 }
 
-LineClient::LineClient(std::uint16_t port, const std::string& bind_address) {
+LineClient::LineClient(std::uint16_t port, const std::string& bind_address, int receive_buffer) {
   fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd_ < 0) throw std::runtime_error("socket failed");
+  if (receive_buffer > 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
   if (!bind_address.empty()) {
     sockaddr_in b{};
     b.sin_family = AF_INET;

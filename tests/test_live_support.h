@@ -54,7 +54,9 @@ class TestHerd {
 // A blocking TCP client on 127.0.0.1 with a receive timeout per call.
 class LineClient {
  public:
-  explicit LineClient(std::uint16_t port, const std::string& bind_address = "");
+  // `receive_buffer` > 0 shrinks SO_RCVBUF (so a test can stop reading and
+  // have the server's queue fill quickly).
+  explicit LineClient(std::uint16_t port, const std::string& bind_address = "", int receive_buffer = 0);
   ~LineClient();
   LineClient(const LineClient&) = delete;
   LineClient& operator=(const LineClient&) = delete;

@@ -33,7 +33,7 @@ void ClientSession::start() {
 }
 
 void ClientSession::read() {
-  if (closed_ || eof_ || reading_ || paused()) return;
+  if (closed_ || eof_ || reading_ || framing_ || paused()) return;
   reading_ = true;
   socket_.async_read_some(asio::buffer(rbuf_.get(), kReadChunk),
                           [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
@@ -47,6 +47,8 @@ void ClientSession::on_read(const boost::system::error_code& ec, std::size_t n) 
   auto sink = [this](std::string_view line, bool oversized) {
     if (closed_) return;  // the node closed us mid-batch (queue cap): ignore the rest
     s_.log.lines(who_, '<', line);
+    // Every line with a field gets exactly one reply; blank lines get none.
+    if (oversized || line.find_first_not_of(" \t\r\n\f\v") != std::string_view::npos) ++unanswered_;
     if (oversized) {
       s_.log.event(who_ + " sent a line over " + std::to_string(Limits::max_line_bytes) +
                    " bytes: answered with '? ' and its first " + std::to_string(Limits::max_line_bytes) +
@@ -67,7 +69,9 @@ void ClientSession::on_read(const boost::system::error_code& ec, std::size_t n) 
     return;
   }
   last_progress_ = std::chrono::steady_clock::now();
+  framing_ = true;
   framer_.feed(std::string_view(rbuf_.get(), n), sink);
+  framing_ = false;
   read();
 }
 
@@ -79,7 +83,9 @@ void ClientSession::send(std::string_view bytes) {
           " bytes (limits.max_queued_output_bytes): the client is not reading; disconnected");
     return;
   }
+  if (unanswered_ > 0) --unanswered_;
   schedule_write();
+  read();  // resumes if it paused for unanswered commands
 }
 
 void ClientSession::schedule_write() {

@@ -7,7 +7,8 @@
 // at limits.max_queued_output_bytes (over it: the client is disconnected and
 // the log says so); reading pauses while more than half the cap is queued, so
 // a pipelining client that does read is slowed, not dropped; no input or
-// output progress for limits.idle_timeout_ms closes the connection.
+// output progress for limits.idle_timeout_ms closes the connection; reading
+// also pauses while kMaxUnanswered commands await their replies.
 #include <chrono>
 #include <memory>
 #include <string>
@@ -21,6 +22,10 @@ namespace herd::live {
 
 class ClientSession final : public std::enable_shared_from_this<ClientSession> {
  public:
+  // Reading pauses while this many commands wait for replies (e.g. WHATSATs
+  // behind a slow places lookup), bounding the node's per-connection queue.
+  static constexpr std::size_t kMaxUnanswered = 1024;
+
   ClientSession(ServerState& s, tcp::socket socket, ConnId id);
   void start();
   void send(std::string_view bytes);  // NodeContext::send_to_client
@@ -35,7 +40,7 @@ class ClientSession final : public std::enable_shared_from_this<ClientSession> {
   void on_write(const boost::system::error_code& ec);
   void arm_idle();
   void finish(std::string_view reason);
-  bool paused() const { return out_.size() > cap_ / 2; }
+  bool paused() const { return out_.size() > cap_ / 2 || unanswered_ >= kMaxUnanswered; }
 
   ServerState& s_;
   tcp::socket socket_;
@@ -47,7 +52,9 @@ class ClientSession final : public std::enable_shared_from_this<ClientSession> {
   OutputQueue out_;
   std::unique_ptr<char[]> rbuf_;
   std::chrono::steady_clock::time_point last_progress_;
+  std::size_t unanswered_ = 0;  // commands read whose reply has not been queued yet
   bool reading_ = false;
+  bool framing_ = false;  // inside framer_.feed(): rbuf_ is in use
   bool write_scheduled_ = false;
   bool eof_ = false;
   bool closing_ = false;

@@ -200,7 +200,9 @@ void read_limits(const Reader& r, const json& j, Limits& l) {
     }
   };
   get("max_connections", l.max_connections, 1, 1'000'000);
-  get("max_queued_output_bytes", l.max_queued_output_bytes, kMaxLineBytes + 2, 1ull << 32);
+  // At least 64 KiB: a WHATSAT reply with 20 places is several KiB, and a
+  // client that reads must never be dropped for one reply.
+  get("max_queued_output_bytes", l.max_queued_output_bytes, 64 * 1024, 1ull << 32);
   get("max_peer_queued_bytes", l.max_peer_queued_bytes, 64 * 1024, 1ull << 34);
   get("idle_timeout_ms", l.idle_timeout_ms, 1, 86'400'000);
   get("handshake_timeout_ms", l.handshake_timeout_ms, 1, 600'000);

@@ -341,9 +341,11 @@ void LiveServer::stop() {
 
 ServerStatus LiveServer::status() {
   auto& s = *impl_->state;
-  std::promise<ServerStatus> p;
-  auto f = p.get_future();
-  asio::post(s.io, [&s, &p] {
+  // Shared: the server thread may still be inside set_value() when the
+  // caller wakes up and returns.
+  auto p = std::make_shared<std::promise<ServerStatus>>();
+  auto f = p->get_future();
+  asio::post(s.io, [&s, p] {
     ServerStatus st;
     st.client_connections = s.sessions.size();
     for (std::size_t i = 0; i < s.links.size(); ++i) {
@@ -358,7 +360,7 @@ ServerStatus LiveServer::status() {
     std::sort(st.peers_inbound.begin(), st.peers_inbound.end());
     st.reports = s.node->table().size();
     st.refused_peers = s.refused_peers;
-    p.set_value(std::move(st));
+    p->set_value(std::move(st));
   });
   if (f.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
     throw std::runtime_error("status(): server thread did not answer (not running?)");

@@ -21,6 +21,7 @@ PeerLink::PeerLink(ServerState& s, PeerId id, std::uint64_t seed)
       framer_(Limits::max_line_bytes),
       backoff_(std::chrono::milliseconds(s.config.limits.reconnect_initial_ms),
                std::chrono::milliseconds(s.config.limits.reconnect_max_ms), seed),
+      out_(s.config.limits.max_peer_queued_bytes),
       rbuf_(new char[kReadChunk]) {}
 
 void PeerLink::start() { connect(); }
@@ -73,7 +74,7 @@ void PeerLink::on_connect(const boost::system::error_code& ec) {
   socket_.set_option(asio::socket_base::keep_alive(true), ignore);
   state_ = State::Handshake;
   nonce_ = make_nonce();
-  pending_ = wire::hello(s_.self.name, nonce_);
+  out_.append(wire::hello(s_.self.name, nonce_));
   write();
   read();
 }
@@ -110,8 +111,7 @@ void PeerLink::on_line(std::string_view line) {
     } else if (ch.proof != "-") {
       return drop("it expects a shared secret and this server has none");
     }
-    const std::string auth = wire::auth(proof);
-    pending_ += auth;
+    out_.append(wire::auth(proof));
     write();
     return;
   }
@@ -129,28 +129,25 @@ void PeerLink::on_line(std::string_view line) {
 
 void PeerLink::send_line(std::string_view line) {
   if (state_ != State::Up) return;
-  if (pending_.size() + inflight_bytes_ + line.size() > s_.config.limits.max_peer_queued_bytes) {
+  if (!out_.append(line)) {
     drop("output queue over limits.max_peer_queued_bytes (" +
          std::to_string(s_.config.limits.max_peer_queued_bytes) + "): the peer is not keeping up");
     return;
   }
-  s_.log.lines(who_, '>', std::string_view(line.data(), line.size() - 1));
-  pending_.append(line);
-  if (!writing_) write();
+  s_.log.lines(who_, '>', line.substr(0, line.size() - 1));
+  write();
 }
 
 void PeerLink::write() {
-  if (writing_ || pending_.empty()) return;
-  auto buf = std::make_shared<std::string>(std::move(pending_));
-  pending_.clear();
-  writing_ = true;
-  inflight_bytes_ = buf->size();
+  if (out_.writing() || !out_.has_pending()) return;
+  const std::string& buf = out_.start_write();
   const auto gen = generation_;
-  asio::async_write(socket_, asio::buffer(*buf),
-                    [self = shared_from_this(), buf, gen](const boost::system::error_code& ec, std::size_t) {
+  asio::async_write(socket_, asio::buffer(buf),
+                    [self = shared_from_this(), gen](const boost::system::error_code& ec, std::size_t) {
+                      // A stale completion belongs to a closed socket whose
+                      // queue was already replaced; touch nothing.
                       if (gen != self->generation_) return;
-                      self->writing_ = false;
-                      self->inflight_bytes_ = 0;
+                      self->out_.write_done();
                       if (ec) return self->drop("write failed: " + ec.message());
                       self->write();
                     });
@@ -161,10 +158,8 @@ void PeerLink::drop(const std::string& reason) {
   const bool was_up = state_ == State::Up;
   ++generation_;
   boost::system::error_code ec;
-  socket_.close(ec);
-  pending_.clear();
-  writing_ = false;
-  inflight_bytes_ = 0;
+  socket_.close(ec);  // cancels the write in flight: its buffer is not read again
+  out_ = OutputQueue(s_.config.limits.max_peer_queued_bytes);
   state_ = State::Waiting;
   const auto delay = backoff_.next();
   s_.log.event(who_ + (was_up ? " down: " : " not connected: ") + reason + "; redial in " +

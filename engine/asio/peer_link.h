@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "engine/asio/backoff.h"
+#include "engine/asio/output_queue.h"
 #include "engine/asio/server_state.h"
 #include "herd/line_framer.h"
 
@@ -46,9 +47,7 @@ class PeerLink final : public std::enable_shared_from_this<PeerLink> {
   LineFramer framer_;
   Backoff backoff_;
   std::string nonce_;
-  std::string pending_;
-  std::size_t inflight_bytes_ = 0;
-  bool writing_ = false;
+  OutputQueue out_;
   std::uint64_t generation_ = 0;  // bumped on every drop: stale completions are ignored
   std::unique_ptr<char[]> rbuf_;
 };
