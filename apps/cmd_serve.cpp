@@ -1,0 +1,61 @@
+// `herd serve --config FILE --name NAME`: runs one server of a live herd in
+// the foreground until SIGINT or SIGTERM.
+#include <iostream>
+#include <string>
+
+#include <boost/program_options.hpp>
+
+#include "apps/commands.h"
+#include "engine/asio/herd_config.h"
+#include "engine/asio/live_server.h"
+
+namespace po = boost::program_options;
+
+namespace herd::apps {
+
+int cmd_serve(int argc, char** argv) {
+  po::options_description opts(
+      "herd serve --config FILE --name NAME\n"
+      "Runs server NAME of the herd in FILE (see docs/live.md) until Ctrl-C.\n"
+      "The shared secret may come from $HERD_SECRET instead of the file.\n\noptions");
+  std::string config_path;
+  std::string name;
+  opts.add_options()("help,h", "show this help")("config", po::value(&config_path), "herd config (JSON)")(
+      "name", po::value(&name), "which server of the config to run");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, opts), vm);
+    po::notify(vm);
+  } catch (const std::exception& e) {
+    std::cerr << "herd serve: " << e.what() << "\n" << opts;
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << opts;
+    return 0;
+  }
+  if (config_path.empty() || name.empty()) {
+    std::cerr << "herd serve: --config and --name are required\n" << opts;
+    return 2;
+  }
+  try {
+    const live::HerdConfig config = live::load_herd_config(config_path);
+    if (!config.find(name)) {
+      std::cerr << "herd serve: " << config_path << ": servers: no server named '" << name << "' (have:";
+      for (const auto& n : config.names()) std::cerr << " " << n;
+      std::cerr << ")\n";
+      return 2;
+    }
+    live::LiveServer server(config, name);
+    server.run(/*stop_on_signals=*/true);
+    return 0;
+  } catch (const live::ConfigError& e) {
+    std::cerr << "herd serve: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "herd serve: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace herd::apps

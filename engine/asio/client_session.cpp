@@ -1,0 +1,162 @@
+#include "engine/asio/client_session.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+
+namespace herd::live {
+
+namespace {
+constexpr std::size_t kReadChunk = 64 * 1024;
+}
+
+ClientSession::ClientSession(ServerState& s, tcp::socket socket, ConnId id)
+    : s_(s),
+      socket_(std::move(socket)),
+      idle_(s.io),
+      id_(id),
+      who_("client#" + std::to_string(id)),
+      cap_(s.config.limits.max_queued_output_bytes),
+      framer_(Limits::max_line_bytes),
+      out_(cap_),
+      rbuf_(new char[kReadChunk]) {}
+
+void ClientSession::start() {
+  boost::system::error_code ec;
+  socket_.set_option(tcp::no_delay(true), ec);
+  if (s_.log.enabled()) {
+    const auto ep = socket_.remote_endpoint(ec);
+    s_.log.event(who_ + " connected from " + (ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port())));
+  }
+  last_progress_ = std::chrono::steady_clock::now();
+  arm_idle();
+  read();
+}
+
+void ClientSession::read() {
+  if (closed_ || eof_ || reading_ || framing_ || paused()) return;
+  reading_ = true;
+  socket_.async_read_some(asio::buffer(rbuf_.get(), kReadChunk),
+                          [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+                            self->on_read(ec, n);
+                          });
+}
+
+void ClientSession::on_read(const boost::system::error_code& ec, std::size_t n) {
+  reading_ = false;
+  if (closed_) return;
+  auto sink = [this](std::string_view line, bool oversized) {
+    if (closed_) return;  // the node closed us mid-batch (queue cap): ignore the rest
+    s_.log.lines(who_, '<', line);
+    // Every line with a field gets exactly one reply; blank lines get none.
+    if (oversized || line.find_first_not_of(" \t\r\n\f\v") != std::string_view::npos) ++unanswered_;
+    if (oversized) {
+      s_.log.event(who_ + " sent a line over " + std::to_string(Limits::max_line_bytes) +
+                   " bytes: answered with '? ' and its first " + std::to_string(Limits::max_line_bytes) +
+                   " bytes; the rest of the line is discarded unread");
+    }
+    s_.node->on_client_line(id_, line, oversized);
+  };
+  if (ec) {
+    if (ec == asio::error::eof) {
+      // Half-close: answer every line received, then the node closes us.
+      eof_ = true;
+      framer_.finish(sink);
+      s_.log.event(who_ + " finished sending (half-close)");
+      if (!closed_) s_.node->on_client_eof(id_);
+    } else if (ec != asio::error::operation_aborted) {
+      abort("read failed: " + ec.message());
+    }
+    return;
+  }
+  last_progress_ = std::chrono::steady_clock::now();
+  framing_ = true;
+  framer_.feed(std::string_view(rbuf_.get(), n), sink);
+  framing_ = false;
+  read();
+}
+
+void ClientSession::send(std::string_view bytes) {
+  if (closed_) return;
+  s_.log.lines(who_, '>', bytes);
+  if (!out_.append(bytes)) {
+    abort("output queue would exceed " + std::to_string(cap_) +
+          " bytes (limits.max_queued_output_bytes): the client is not reading; disconnected");
+    return;
+  }
+  if (unanswered_ > 0) --unanswered_;
+  schedule_write();
+  read();  // resumes if it paused for unanswered commands
+}
+
+void ClientSession::schedule_write() {
+  if (write_scheduled_ || out_.writing()) return;
+  // Posted so that every reply produced by one batch of input leaves in one
+  // write.
+  write_scheduled_ = true;
+  asio::post(s_.io, [self = shared_from_this()] { self->write(); });
+}
+
+void ClientSession::write() {
+  write_scheduled_ = false;
+  if (closed_ || out_.writing()) return;
+  if (!out_.has_pending()) {
+    if (closing_) finish("closed after its last reply");
+    return;
+  }
+  const std::string& buf = out_.start_write();
+  asio::async_write(socket_, asio::buffer(buf),
+                    [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                      self->on_write(ec);
+                    });
+}
+
+void ClientSession::on_write(const boost::system::error_code& ec) {
+  out_.write_done();
+  if (closed_) return;
+  if (ec) {
+    abort("write failed: " + ec.message());
+    return;
+  }
+  last_progress_ = std::chrono::steady_clock::now();
+  if (out_.has_pending()) {
+    write();
+  } else if (closing_) {
+    finish("closed after its last reply");
+  }
+  read();  // resumes if reading was paused for a full queue
+}
+
+void ClientSession::close_when_flushed() {
+  if (closed_) return;
+  closing_ = true;
+  if (!out_.writing() && !out_.has_pending() && !write_scheduled_) finish("closed after its last reply");
+}
+
+void ClientSession::arm_idle() {
+  const auto timeout = std::chrono::milliseconds(s_.config.limits.idle_timeout_ms);
+  idle_.expires_at(last_progress_ + timeout);
+  idle_.async_wait([self = shared_from_this(), timeout](const boost::system::error_code& ec) {
+    if (ec || self->closed_) return;
+    if (std::chrono::steady_clock::now() - self->last_progress_ >= timeout) {
+      self->abort("idle for " + std::to_string(timeout.count()) + " ms (limits.idle_timeout_ms)");
+    } else {
+      self->arm_idle();
+    }
+  });
+}
+
+void ClientSession::finish(std::string_view reason) {
+  if (closed_) return;
+  auto self = shared_from_this();  // the map may hold the last reference
+  closed_ = true;
+  boost::system::error_code ec;
+  socket_.shutdown(tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+  idle_.cancel();
+  s_.log.event(who_ + " " + std::string(reason));
+  s_.client_closed(id_);
+}
+
+void ClientSession::abort(std::string_view reason) { finish(std::string("dropped: ") + std::string(reason)); }
+
+}  // namespace herd::live

@@ -1,0 +1,371 @@
+#include "engine/asio/live_server.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <ctime>
+#include <future>
+#include <iostream>
+#include <random>
+#include <thread>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "engine/asio/client_session.h"
+#include "engine/asio/peer_link.h"
+#include "engine/asio/peer_session.h"
+#include "engine/places/offline_provider.h"
+#include "herd/peer_message.h"
+
+namespace herd::live {
+
+// --- places -------------------------------------------------------------------
+
+std::unique_ptr<places::PlacesProvider> make_places_provider(asio::io_context& io, const HerdConfig& config) {
+  const auto delay = std::chrono::milliseconds(config.places.offline_delay_ms);
+  if (config.places.provider == "offline") return std::make_unique<places::OfflineProvider>(io, delay);
+  // The Google providers are not built into this driver yet; without an API
+  // key the issue asks for the offline default, so fall back to it openly.
+  const char* key = std::getenv("GOOGLE_MAPS_API_KEY");
+  if (!key || !*key) {
+    std::cerr << "herd: warning: places.provider is \"" << config.places.provider
+              << "\" but GOOGLE_MAPS_API_KEY is not set; using the offline provider\n";
+    return std::make_unique<places::OfflineProvider>(io, delay);
+  }
+  throw std::runtime_error("places.provider \"" + config.places.provider +
+                           "\" is not built into this binary; use \"offline\"");
+}
+
+// --- ServerState ----------------------------------------------------------------
+
+namespace {
+constexpr std::size_t kInboundPerNeighbour = 2;
+constexpr std::size_t kInboundSlack = 4;
+}  // namespace
+
+ServerState::ServerState(const HerdConfig& cfg, const ServerConfig& me, ServerOptions opts)
+    : config(cfg), self(me), options(std::move(opts)) {
+  NodeConfig nc{self.name, {}, /*peers_start_up=*/false};
+  for (const auto& n : self.neighbours) {
+    const ServerConfig* sc = config.find(n);
+    Neighbour nb{n, sc->host, sc->peer_port, {}};
+    resolve_neighbour(nb);
+    nc.neighbours.push_back(static_cast<PeerId>(neighbours.size()));
+    neighbours.push_back(std::move(nb));
+  }
+  if (!config.log_dir.empty()) log.open(config.log_dir, self.name, config.log_lines);
+  places = options.places ? options.places(io, config) : make_places_provider(io, config);
+  node = std::make_unique<Node>(std::move(nc), *this, clients, make_flooding());
+
+  auto listen = [&](tcp::acceptor& a, std::uint16_t port, const char* what) {
+    boost::system::error_code ec;
+    const auto addr = asio::ip::make_address(self.host, ec);
+    tcp::endpoint ep;
+    if (!ec) {
+      ep = tcp::endpoint(addr, port);
+    } else {
+      tcp::resolver r(io);
+      auto res = r.resolve(self.host, std::to_string(port), ec);
+      if (ec || res.empty()) throw std::runtime_error("cannot resolve " + self.host + ": " + ec.message());
+      ep = *res.begin();
+    }
+    a.open(ep.protocol());
+    a.set_option(tcp::acceptor::reuse_address(true));
+    a.bind(ep, ec);
+    if (ec) {
+      throw std::runtime_error(self.name + ": cannot listen for " + what + " on " + self.host + ":" +
+                               std::to_string(port) + ": " + ec.message());
+    }
+    a.listen(asio::socket_base::max_listen_connections);
+  };
+  listen(client_acceptor, self.port, "clients");
+  listen(peer_acceptor, self.peer_port, "peers");
+}
+
+ServerState::~ServerState() { shutdown(); }
+
+void ServerState::resolve_neighbour(Neighbour& n) {
+  n.addresses.clear();
+  boost::system::error_code ec;
+  const auto addr = asio::ip::make_address(n.host, ec);
+  if (!ec) {
+    n.addresses.push_back(addr);
+    return;
+  }
+  tcp::resolver r(io);
+  for (const auto& e : r.resolve(n.host, "", ec)) n.addresses.push_back(e.endpoint().address());
+}
+
+std::optional<PeerId> ServerState::neighbour_index(std::string_view name) const {
+  for (std::size_t i = 0; i < neighbours.size(); ++i) {
+    if (neighbours[i].name == name) return static_cast<PeerId>(i);
+  }
+  return std::nullopt;
+}
+
+std::string ServerState::banner() const {
+  std::string b = "herd: " + self.name + " clients " + self.host + ":" +
+                  std::to_string(client_acceptor.local_endpoint().port()) + " peers " + self.host + ":" +
+                  std::to_string(peer_acceptor.local_endpoint().port()) + " neighbours";
+  for (std::size_t i = 0; i < neighbours.size(); ++i) {
+    b += (i ? ", " : " ") + neighbours[i].name + "@" + neighbours[i].host + ":" +
+         std::to_string(neighbours[i].peer_port);
+  }
+  if (neighbours.empty()) b += " (none)";
+  b += secret_mode() ? "; peer auth HMAC" : "; peer auth by address only (no secret)";
+  b += "; places " + config.places.provider;
+  b += "; log " + (log.enabled() ? log.path() : std::string("off"));
+  return b;
+}
+
+void ServerState::begin() {
+  log.event("start: " + banner());
+  if (!secret_mode()) {
+    log.event("warning: no shared secret (config \"secret\" or $HERD_SECRET): peers are checked by address only");
+  }
+  if (options.banner) std::cerr << banner() << std::endl;
+  accept_client();
+  accept_peer();
+  std::mt19937_64 seeds(std::random_device{}());
+  for (std::size_t i = 0; i < neighbours.size(); ++i) {
+    links.push_back(std::make_shared<PeerLink>(*this, static_cast<PeerId>(i), seeds()));
+    links.back()->start();
+  }
+  flush_log_later();
+}
+
+void ServerState::flush_log_later() {
+  log_timer.expires_after(std::chrono::milliseconds(200));
+  log_timer.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopped) return;
+    log.flush();
+    flush_log_later();
+  });
+}
+
+void ServerState::accept_client() {
+  client_acceptor.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
+    if (stopped) return;
+    if (!ec) {
+      if (sessions.size() >= config.limits.max_connections) {
+        log.event("refused a client connection: " + std::to_string(sessions.size()) +
+                  " open (limits.max_connections)");
+        boost::system::error_code ignore;
+        socket.close(ignore);
+      } else {
+        const ConnId id = next_conn++;
+        auto s = std::make_shared<ClientSession>(*this, std::move(socket), id);
+        sessions.emplace(id, s);
+        s->start();
+      }
+    } else if (ec != asio::error::operation_aborted) {
+      log.event("accept (clients) failed: " + ec.message());
+    }
+    accept_client();
+  });
+}
+
+void ServerState::accept_peer() {
+  peer_acceptor.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
+    if (stopped) return;
+    if (!ec) {
+      // Only neighbours may hold peer connections: a few each (a restarted
+      // neighbour's old link may linger until it is replaced).
+      if (inbound.size() >= kInboundPerNeighbour * neighbours.size() + kInboundSlack) {
+        log.event("refused a peer connection: " + std::to_string(inbound.size()) + " open already");
+        boost::system::error_code ignore;
+        socket.close(ignore);
+      } else {
+        const auto id = next_inbound++;
+        auto s = std::make_shared<PeerSession>(*this, std::move(socket), id);
+        inbound.emplace(id, s);
+        s->start();
+      }
+    } else if (ec != asio::error::operation_aborted) {
+      log.event("accept (peers) failed: " + ec.message());
+    }
+    accept_peer();
+  });
+}
+
+void ServerState::shutdown() {
+  if (stopped) return;
+  stopped = true;
+  *alive = false;
+  boost::system::error_code ec;
+  client_acceptor.close(ec);
+  peer_acceptor.close(ec);
+  log_timer.cancel();
+  // Copies: closing a session removes it from its map.
+  auto s = sessions;
+  for (auto& [id, c] : s) c->abort("server stopping");
+  sessions.clear();
+  for (auto& l : links) l->stop();
+  auto in = inbound;
+  for (auto& [id, p] : in) p->close("server stopping");
+  inbound.clear();
+  log.event("stop: " + self.name);
+  log.flush();
+}
+
+void ServerState::client_closed(ConnId id) {
+  sessions.erase(id);
+  if (stopped) return;
+  // Posted: this can run inside a node call (a reply over the queue cap), and
+  // the node must not be re-entered.
+  asio::post(io, [this, id, alive = alive] {
+    if (*alive) node->on_client_closed(id);
+  });
+}
+
+void ServerState::link_up(PeerId p) { node->on_peer_up(p); }
+void ServerState::link_down(PeerId p) {
+  if (!stopped) node->on_peer_down(p);
+}
+
+void ServerState::inbound_authenticated(std::uint64_t id, PeerId p) {
+  // A neighbour that restarted may leave a half-open old link: keep the newest.
+  std::vector<std::shared_ptr<PeerSession>> old;
+  for (auto& [k, s] : inbound) {
+    if (k != id && s->authenticated_as(p)) old.push_back(s);
+  }
+  for (auto& s : old) s->close("replaced by a newer link from the same neighbour");
+}
+
+void ServerState::inbound_closed(std::uint64_t id) { inbound.erase(id); }
+
+Nanos ServerState::now() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<Nanos>(ts.tv_sec) * kNanosPerSecond + ts.tv_nsec;
+}
+
+void ServerState::send_to_client(ConnId conn, std::string_view bytes) {
+  auto it = sessions.find(conn);
+  if (it != sessions.end()) it->second->send(bytes);
+}
+
+void ServerState::close_client(ConnId conn) {
+  auto it = sessions.find(conn);
+  if (it != sessions.end()) it->second->close_when_flushed();
+}
+
+void ServerState::send_to_peer(PeerId peer, const PeerMessage& m) {
+  if (peer >= links.size()) return;
+  if (formatted_report_.get() != m.report.get() || formatted_hops_ != m.hops) {
+    formatted_report_ = m.report;
+    formatted_hops_ = m.hops;
+    formatted_ = format_peer_message(m);
+    formatted_ += '\n';
+  }
+  links[peer]->send_line(formatted_);
+}
+
+void ServerState::start_timer(TimerId id, Nanos delay) {
+  auto t = std::make_shared<asio::steady_timer>(io, std::chrono::nanoseconds(delay));
+  t->async_wait([this, t, id, alive = alive](const boost::system::error_code& ec) {
+    if (!ec && *alive) node->on_timer(id);
+  });
+}
+
+void ServerState::lookup_places(LookupId id, const PlacesQuery& q) {
+  places->lookup(q, [this, id, alive = alive](PlacesResult r) {
+    if (*alive) node->on_places_result(id, r);
+  });
+}
+
+// --- LiveServer -------------------------------------------------------------------
+
+struct LiveServer::Impl {
+  std::unique_ptr<ServerState> state;
+  std::thread thread;
+  bool began = false;
+};
+
+LiveServer::LiveServer(const HerdConfig& config, const std::string& name, ServerOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  const ServerConfig* self = config.find(name);
+  if (!self) throw std::runtime_error(config.source + ": no server named '" + name + "'");
+  impl_->state = std::make_unique<ServerState>(config, *self, std::move(options));
+}
+
+LiveServer::~LiveServer() {
+  stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+  impl_->state->shutdown();  // if it never ran
+}
+
+std::uint16_t LiveServer::client_port() const { return impl_->state->client_acceptor.local_endpoint().port(); }
+std::uint16_t LiveServer::peer_port() const { return impl_->state->peer_acceptor.local_endpoint().port(); }
+const std::string& LiveServer::log_path() const { return impl_->state->log.path(); }
+
+void LiveServer::set_peer_address(const std::string& name, const std::string& host, std::uint16_t port) {
+  auto& s = *impl_->state;
+  const auto p = s.neighbour_index(name);
+  if (!p) throw std::runtime_error(s.self.name + ": '" + name + "' is not a neighbour");
+  s.neighbours[*p].host = host;
+  s.neighbours[*p].peer_port = port;
+  s.resolve_neighbour(s.neighbours[*p]);
+}
+
+void LiveServer::run(bool stop_on_signals) {
+  auto& s = *impl_->state;
+  impl_->began = true;
+  s.begin();
+  std::unique_ptr<asio::signal_set> signals;
+  if (stop_on_signals) {
+    signals = std::make_unique<asio::signal_set>(s.io, SIGINT, SIGTERM);
+    signals->async_wait([&s](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      s.log.event("signal " + std::to_string(sig) + ": stopping");
+      s.shutdown();
+      s.io.stop();
+    });
+  }
+  s.io.run();
+  s.shutdown();
+}
+
+void LiveServer::start() {
+  impl_->began = true;
+  impl_->thread = std::thread([this] { run(false); });
+}
+
+void LiveServer::stop() {
+  auto& s = *impl_->state;
+  asio::post(s.io, [&s] {
+    s.shutdown();
+    s.io.stop();
+  });
+}
+
+ServerStatus LiveServer::status() {
+  auto& s = *impl_->state;
+  // Shared: the server thread may still be inside set_value() when the
+  // caller wakes up and returns.
+  auto p = std::make_shared<std::promise<ServerStatus>>();
+  auto f = p->get_future();
+  asio::post(s.io, [&s, p] {
+    ServerStatus st;
+    st.client_connections = s.sessions.size();
+    for (std::size_t i = 0; i < s.links.size(); ++i) {
+      if (s.links[i]->up()) st.peers_up.push_back(s.neighbours[i].name);
+    }
+    for (const auto& [id, ps] : s.inbound) {
+      for (std::size_t i = 0; i < s.neighbours.size(); ++i) {
+        if (ps->authenticated_as(static_cast<PeerId>(i))) st.peers_inbound.push_back(s.neighbours[i].name);
+      }
+    }
+    std::sort(st.peers_up.begin(), st.peers_up.end());
+    std::sort(st.peers_inbound.begin(), st.peers_inbound.end());
+    st.reports = s.node->table().size();
+    st.refused_peers = s.refused_peers;
+    p->set_value(std::move(st));
+  });
+  if (f.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    throw std::runtime_error("status(): server thread did not answer (not running?)");
+  }
+  return f.get();
+}
+
+}  // namespace herd::live

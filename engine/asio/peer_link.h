@@ -1,0 +1,55 @@
+#pragma once
+// The outbound link to one neighbour (internal to the Asio driver). This
+// server dials, authenticates (docs/peer-protocol.md) and then only sends on
+// it: reports to a neighbour always travel on the sender's own outbound link,
+// so two servers dialing each other at once never need to agree on which
+// connection wins. Loss (EOF, error, handshake timeout, output over its cap)
+// drops the link, tells the node, and redials after exponential back-off
+// with jitter.
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "engine/asio/backoff.h"
+#include "engine/asio/output_queue.h"
+#include "engine/asio/server_state.h"
+#include "herd/line_framer.h"
+
+namespace herd::live {
+
+class PeerLink final : public std::enable_shared_from_this<PeerLink> {
+ public:
+  PeerLink(ServerState& s, PeerId id, std::uint64_t seed);
+  void start();
+  void stop();
+  bool up() const { return state_ == State::Up; }
+  // Queues one line (with its '\n') if the link is up; drops it otherwise.
+  void send_line(std::string_view line);
+
+ private:
+  enum class State { Idle, Connecting, Handshake, Up, Waiting, Stopped };
+
+  void connect();
+  void on_connect(const boost::system::error_code& ec);
+  void read();
+  void on_line(std::string_view line);
+  void write();
+  void drop(const std::string& reason);
+  const Neighbour& peer() const { return s_.neighbours[id_]; }
+
+  ServerState& s_;
+  PeerId id_;
+  std::string who_;
+  State state_ = State::Idle;
+  tcp::socket socket_;
+  asio::steady_timer timer_;  // handshake deadline, then reconnect delay
+  LineFramer framer_;
+  Backoff backoff_;
+  std::string nonce_;
+  OutputQueue out_;
+  std::uint64_t generation_ = 0;  // bumped on every drop: stale completions are ignored
+  std::unique_ptr<char[]> rbuf_;
+};
+
+}  // namespace herd::live

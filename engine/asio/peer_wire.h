@@ -1,0 +1,33 @@
+#pragma once
+// The handshake lines of the peer protocol (docs/peer-protocol.md). After the
+// handshake, the dialer sends only UPDATE lines (herd/peer_message.h).
+// Pure text functions; formatted lines end with '\n', parsed ones do not.
+#include <string>
+#include <string_view>
+
+namespace herd::live::wire {
+
+inline constexpr std::string_view kWelcome = "HERD-WELCOME";
+inline constexpr std::string_view kDenied = "HERD-DENIED";
+inline constexpr int kVersion = 1;
+
+struct Hello {
+  int version = 0;
+  std::string dialer, nonce;
+};
+struct Challenge {
+  std::string acceptor, nonce, proof;  // proof "-" without a shared secret
+};
+
+std::string hello(std::string_view dialer, std::string_view nonce);
+std::string challenge(std::string_view acceptor, std::string_view nonce, std::string_view proof);
+std::string auth(std::string_view proof);
+std::string denied(std::string_view reason);
+
+// Strict: exact keyword, single spaces, the right number of fields, nonces of
+// 32 hex digits and proofs of 64 hex digits (or "-").
+bool parse_hello(std::string_view line, Hello& out);
+bool parse_challenge(std::string_view line, Challenge& out);
+bool parse_auth(std::string_view line, std::string& proof);
+
+}  // namespace herd::live::wire

@@ -1,0 +1,183 @@
+// Peer authentication over real sockets: HMAC challenge-response with a
+// shared secret, the configured-address check without one, and the pure
+// pieces (HMAC, handshake lines, back-off).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+
+#include "engine/asio/backoff.h"
+#include "engine/asio/output_queue.h"
+#include "engine/asio/peer_auth.h"
+#include "engine/asio/peer_wire.h"
+#include "test_live_support.h"
+
+using namespace herd::live;
+using namespace herd::live::test;
+
+namespace {
+const std::string kSecret = "correct horse battery staple";
+const std::string kAtLine = "AT Jaquez +0.500000000 forged.example +1+2 1621464827";
+
+// Acts as a dialing neighbour by hand: HELLO, read CHALLENGE, AUTH with a
+// proof made from `secret`, then one UPDATE. Returns the server's answer to
+// AUTH (HERD-WELCOME or HERD-DENIED ...).
+std::string dial_as(std::uint16_t peer_port, const std::string& me, const std::string& server,
+                    const std::string& secret, const std::string& bind = "") {
+  LineClient c(peer_port, bind);
+  const std::string nonce = make_nonce();
+  c.send(wire::hello(me, nonce));
+  const auto ch_line = c.line();
+  if (!ch_line) return "(no challenge)";
+  wire::Challenge ch;
+  if (!wire::parse_challenge(*ch_line, ch)) return *ch_line;
+  const std::string proof = secret.empty() ? "-" : dialer_proof(secret, me, server, nonce, ch.nonce);
+  c.send(wire::auth(proof) + "UPDATE 1 " + kAtLine + "\n");
+  return c.line().value_or("(closed)");
+}
+}  // namespace
+
+TEST_CASE("HMAC-SHA256 matches RFC 4231 test case 2; compare is exact") {
+  CHECK(hmac_sha256_hex("Jefe", "what do ya want for nothing?") ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  CHECK(constant_time_equal("abc", "abc"));
+  CHECK_FALSE(constant_time_equal("abc", "abd"));
+  CHECK_FALSE(constant_time_equal("abc", "abcd"));
+  const auto n1 = make_nonce(), n2 = make_nonce();
+  CHECK(n1.size() == 32);
+  CHECK(n1 != n2);
+  // The two roles' proofs differ, so one cannot be replayed as the other.
+  CHECK(acceptor_proof(kSecret, "A", "B", n1, n2) != dialer_proof(kSecret, "A", "B", n1, n2));
+}
+
+TEST_CASE("handshake lines parse strictly") {
+  wire::Hello h;
+  const std::string nonce(32, 'a');
+  const std::string hello = wire::hello("Hill", nonce);
+  REQUIRE(hello.ends_with("\n"));
+  CHECK(wire::parse_hello(hello.substr(0, hello.size() - 1), h));
+  CHECK(h.dialer == "Hill");
+  CHECK_FALSE(wire::parse_hello("HERD-HELLO 2 Hill " + nonce, h));
+  CHECK_FALSE(wire::parse_hello("HERD-HELLO 1 Hill abc", h));
+  CHECK_FALSE(wire::parse_hello("HERD-HELLO 1  Hill " + nonce, h));
+  wire::Challenge c;
+  CHECK(wire::parse_challenge("HERD-CHALLENGE Smith " + nonce + " -", c));
+  CHECK_FALSE(wire::parse_challenge("HERD-CHALLENGE Smith " + nonce + " xyz", c));
+  std::string proof;
+  CHECK(wire::parse_auth("HERD-AUTH " + std::string(64, 'f'), proof));
+  CHECK_FALSE(wire::parse_auth("HERD-AUTH " + std::string(63, 'f'), proof));
+}
+
+TEST_CASE("back-off doubles to its ceiling with jitter in [d/2, d], and resets") {
+  Backoff b(std::chrono::milliseconds(100), std::chrono::milliseconds(1000), 42);
+  std::int64_t d = 100;
+  for (int i = 0; i < 8; ++i) {
+    const auto got = b.next().count();
+    CHECK(got >= d / 2);
+    CHECK(got <= d);
+    d = std::min<std::int64_t>(d * 2, 1000);
+  }
+  b.reset();
+  CHECK(b.next().count() <= 100);
+}
+
+TEST_CASE("output queue refuses bytes over its cap and double-buffers writes") {
+  OutputQueue q(10);
+  CHECK(q.append("12345"));
+  CHECK(q.start_write() == "12345");
+  CHECK(q.append("678"));
+  CHECK_FALSE(q.append("abc"));  // 5 in flight + 3 pending + 3 > 10
+  CHECK(q.size() == 8);
+  q.write_done();
+  CHECK(q.start_write() == "678");
+}
+
+TEST_CASE("with a shared secret, a peer with the wrong secret is refused and its UPDATE does not count") {
+  auto cfg = preset_config("hill");
+  cfg.secret = kSecret;
+  TestHerd herd(cfg);
+  const auto smith_peer = herd.server("Smith").peer_port();
+  // Hill is a real neighbour of Smith, but this "Hill" has the wrong secret.
+  CHECK(dial_as(smith_peer, "Hill", "Smith", "wrong secret, 20+ bytes").starts_with("HERD-DENIED"));
+  CHECK(dial_as(smith_peer, "Hill", "Smith", "").starts_with("HERD-DENIED"));
+  CHECK(herd.server("Smith").status().refused_peers == 2);
+  CHECK(whatsat_at_line(herd.port("Smith"), "forged.example") == "? WHATSAT forged.example 10 3");
+  // Not a neighbour at all: refused even before the proof.
+  CHECK(dial_as(smith_peer, "Jaquez", "Smith", kSecret).starts_with("HERD-DENIED"));
+  // Positive control: the right secret is welcomed and its UPDATE counts.
+  CHECK(dial_as(smith_peer, "Hill", "Smith", kSecret) == std::string(wire::kWelcome));
+  CHECK(eventually([&] { return whatsat_at_line(herd.port("Smith"), "forged.example") == kAtLine; }));
+}
+
+TEST_CASE("a right-secret peer is welcomed and its UPDATE is stored and flooded") {
+  auto cfg = preset_config("hill");
+  cfg.secret = kSecret;
+  TestHerd herd(cfg);
+  LineClient c(herd.server("Smith").peer_port());
+  const std::string nonce = make_nonce();
+  c.send(wire::hello("Hill", nonce));
+  wire::Challenge ch;
+  REQUIRE(wire::parse_challenge(c.line().value_or(""), ch));
+  CHECK(ch.acceptor == "Smith");
+  // The acceptor proves the secret too.
+  CHECK(ch.proof == acceptor_proof(kSecret, "Hill", "Smith", nonce, ch.nonce));
+  c.send(wire::auth(dialer_proof(kSecret, "Hill", "Smith", nonce, ch.nonce)) + "UPDATE 1 " + kAtLine + "\n");
+  CHECK(c.line() == std::string(wire::kWelcome));
+  CHECK(eventually([&] { return whatsat_at_line(herd.port("Smith"), "forged.example") == kAtLine; }));
+  CHECK(eventually([&] { return whatsat_at_line(herd.port("Campbell"), "forged.example") == kAtLine; }));
+}
+
+TEST_CASE("a server with the wrong secret never gets its links up") {
+  auto cfg = preset_config("hill");
+  cfg.secret = kSecret;
+  TestHerd herd(cfg);
+  // Smith is replaced by an impostor configured with another secret, dialing
+  // Hill, Singleton and Campbell (which still dial the old Smith's port).
+  herd.kill("Smith");
+  auto rogue_cfg = herd.config();
+  rogue_cfg.secret = "another secret of 20 bytes";
+  rogue_cfg.log_dir = temp_dir("rogue");
+  for (auto& s : rogue_cfg.servers) s.port = s.peer_port = 0;
+  ServerOptions o;
+  o.banner = false;
+  LiveServer rogue(rogue_cfg, "Smith", o);
+  for (const char* n : {"Hill", "Singleton", "Campbell"}) {
+    rogue.set_peer_address(n, "127.0.0.1", herd.server(n).peer_port());
+  }
+  rogue.start();
+  // Both ends check: the impostor sees Hill's proof fail and hangs up, so Hill
+  // never gets an AUTH it could accept. Wait for several attempts per link.
+  CHECK(eventually([&] {
+    const auto log = read_file(rogue.log_path());
+    std::size_t n = 0;
+    for (auto p = log.find("proof of the shared secret is wrong"); p != std::string::npos;
+         p = log.find("proof of the shared secret is wrong", p + 1)) {
+      ++n;
+    }
+    return n >= 6;
+  }));
+  CHECK(rogue.status().peers_up.empty());
+  for (const char* n : {"Hill", "Singleton", "Campbell"}) {
+    const auto in = herd.server(n).status().peers_inbound;
+    CHECK(std::find(in.begin(), in.end(), "Smith") == in.end());
+  }
+  rogue.stop();
+}
+
+TEST_CASE("without a secret, a peer must connect from its configured address") {
+  auto cfg = preset_config("hill");
+  TestHerd herd(cfg);
+  const auto smith_peer = herd.server("Smith").peer_port();
+  // Configured at 127.0.0.1: from 127.0.0.2 the claim is refused...
+  CHECK(dial_as(smith_peer, "Hill", "Smith", "", "127.0.0.2").starts_with("HERD-DENIED"));
+  CHECK(whatsat_at_line(herd.port("Smith"), "forged.example") == "? WHATSAT forged.example 10 3");
+  // ...from 127.0.0.1 it is accepted (the address is the only proof).
+  LineClient c(smith_peer);
+  c.send(wire::hello("Hill", make_nonce()));
+  wire::Challenge ch;
+  REQUIRE(wire::parse_challenge(c.line().value_or(""), ch));
+  CHECK(ch.proof == "-");
+  c.send(wire::auth("-") + "UPDATE 1 " + kAtLine + "\n");
+  CHECK(c.line() == std::string(wire::kWelcome));
+  CHECK(eventually([&] { return whatsat_at_line(herd.port("Smith"), "forged.example") == kAtLine; }));
+}
