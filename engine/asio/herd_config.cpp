@@ -176,7 +176,7 @@ void check_servers(const Reader& r, const HerdConfig& cfg) {
 
 void read_places(const Reader& r, const json& j, PlacesConfig& pc) {
   r.object(j, "places");
-  r.only_keys(j, "places", {"provider", "base_url", "offline_delay_ms"});
+  r.only_keys(j, "places", {"provider", "base_url", "offline_delay_ms", "timeout_ms", "ca_file"});
   if (j.contains("provider")) {
     pc.provider = r.string(j["provider"], "places.provider");
     if (pc.provider != "offline" && pc.provider != "google-legacy" && pc.provider != "google-new") {
@@ -184,6 +184,10 @@ void read_places(const Reader& r, const json& j, PlacesConfig& pc) {
     }
   }
   if (j.contains("base_url")) pc.base_url = r.string(j["base_url"], "places.base_url");
+  if (j.contains("ca_file")) pc.ca_file = r.string(j["ca_file"], "places.ca_file");
+  if (j.contains("timeout_ms")) {
+    pc.timeout_ms = static_cast<std::uint32_t>(r.integer(j["timeout_ms"], "places.timeout_ms", 100, 60'000));
+  }
   if (j.contains("offline_delay_ms")) {
     pc.offline_delay_ms = static_cast<std::uint32_t>(r.integer(j["offline_delay_ms"], "places.offline_delay_ms", 0, 60'000));
   }

@@ -28,6 +28,8 @@ struct PlacesConfig {
   std::string provider = "offline";  // "offline" | "google-legacy" | "google-new"
   std::string base_url;              // override of the Google endpoint (tests)
   std::uint32_t offline_delay_ms = 0;  // artificial delay of the offline provider
+  std::uint32_t timeout_ms = 5'000;    // per Google lookup, connect to last byte
+  std::string ca_file;                 // extra trusted CA (PEM) for the Google client
 };
 
 struct Limits {

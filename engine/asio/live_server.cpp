@@ -14,6 +14,8 @@
 #include "engine/asio/client_session.h"
 #include "engine/asio/peer_link.h"
 #include "engine/asio/peer_session.h"
+#include "engine/places/google_api.h"
+#include "engine/places/http_places_provider.h"
 #include "engine/places/offline_provider.h"
 #include "herd/peer_message.h"
 
@@ -24,16 +26,24 @@ namespace herd::live {
 std::unique_ptr<places::PlacesProvider> make_places_provider(asio::io_context& io, const HerdConfig& config) {
   const auto delay = std::chrono::milliseconds(config.places.offline_delay_ms);
   if (config.places.provider == "offline") return std::make_unique<places::OfflineProvider>(io, delay);
-  // The Google providers are not built into this driver yet; without an API
-  // key the issue asks for the offline default, so fall back to it openly.
-  const char* key = std::getenv("GOOGLE_MAPS_API_KEY");
+  const char* key = std::getenv(places::kApiKeyEnv);
   if (!key || !*key) {
-    std::cerr << "herd: warning: places.provider is \"" << config.places.provider
-              << "\" but GOOGLE_MAPS_API_KEY is not set; using the offline provider\n";
+    // The herd must work out of the box: no key means synthetic places, said openly.
+    std::cerr << "herd: warning: places.provider is \"" << config.places.provider << "\" but "
+              << places::kApiKeyEnv << " is not set; using the offline provider\n";
     return std::make_unique<places::OfflineProvider>(io, delay);
   }
-  throw std::runtime_error("places.provider \"" + config.places.provider +
-                           "\" is not built into this binary; use \"offline\"");
+  places::HttpProviderConfig hc;
+  hc.api = config.places.provider == "google-new" ? places::GoogleApi::New : places::GoogleApi::Legacy;
+  hc.base_url = config.places.base_url;
+  hc.api_key = key;
+  hc.timeout = std::chrono::milliseconds(config.places.timeout_ms);
+  hc.ca_file = config.places.ca_file;
+  try {
+    return std::make_unique<places::HttpPlacesProvider>(io, std::move(hc));
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(config.source + ": places: " + e.what());
+  }
 }
 
 // --- ServerState ----------------------------------------------------------------

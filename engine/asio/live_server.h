@@ -84,8 +84,9 @@ class LiveServer {
 };
 
 // The default places factory: "offline" always works; "google-legacy" and
-// "google-new" need their provider built in and an API key, and fall back to
-// offline (with a warning) when no key is set.
+// "google-new" call Google (or places.base_url) over HTTP(S) with the key from
+// $GOOGLE_MAPS_API_KEY, and fall back to offline (with a warning) when no key
+// is set. Throws std::runtime_error for a bad base URL or CA file.
 std::unique_ptr<places::PlacesProvider> make_places_provider(boost::asio::io_context& io,
                                                               const HerdConfig& config);
 
