@@ -74,7 +74,7 @@ bool plot_cdf(Reader& reader, const std::vector<StoredRun>& runs, const std::str
     }
   }
   if (!any) return false;
-  maybe_log_x(spec, lo, hi, 1000);
+  maybe_log_x(spec, lo, hi, 30);  // a long tail would squash the body of the curve
   render_png(spec);
   written = spec.output;
   return true;
