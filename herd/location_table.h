@@ -20,6 +20,11 @@ class LocationTable {
   Offer offer(ReportRef r);
 
   // The held report for `client`, or null.
+  // A cache hint only: starts loading `client`'s slot (the simulator calls
+  // it for the next event while it handles the current one).
+  void prefetch(ClientId client) const {
+    if (client < slots_.size()) __builtin_prefetch(&slots_[client]);
+  }
   const ReportRef* find(ClientId client) const {
     if (client >= slots_.size() || !slots_[client]) return nullptr;
     return &slots_[client];

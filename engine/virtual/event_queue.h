@@ -84,6 +84,17 @@ class EventQueue {
     }
   }
 
+  // If the event pop() would return next is a peer message, its receiving
+  // node and report (null when not known without moving buckets). Cache
+  // hints only: a push before the next pop may change what comes next.
+  const Report* peek_message(std::uint32_t& node) const {
+    if (active_.empty()) return nullptr;
+    const Body& b = bodies_[static_cast<std::uint32_t>(active_.front().order & 0xFFFFFF)];
+    if (b.kind != Event::Kind::PeerMessage) return nullptr;
+    node = b.b;
+    return b.report.get();
+  }
+
   // Removes and returns the earliest event (ties: lowest sequence).
   Event pop() {
     fill_active();
@@ -100,6 +111,10 @@ class EventQueue {
     e.hops = b.hops;
     e.kind = b.kind;
     free_.push_back(slot);
+    // Cache hints: the next event is the heap's top, the one after most
+    // likely one of its four children; their bodies are scattered in the slab.
+    const std::size_t ahead = std::min<std::size_t>(active_.size(), 5);
+    for (std::size_t i = 0; i < ahead; ++i) __builtin_prefetch(&bodies_[active_[i].order & 0xFFFFFF]);
     return e;
   }
 
