@@ -77,7 +77,12 @@ class EventQueue {
     if (bucket <= current_) {
       heap_push(active_, k);
     } else if (bucket < current_ + kBuckets) {
-      ring_[bucket % kBuckets].push_back(k);
+      auto& v = ring_[bucket % kBuckets];
+      if (v.capacity() == 0 && !spare_.empty()) {
+        v.swap(spare_.back());
+        spare_.pop_back();
+      }
+      v.push_back(k);
       ++in_ring_;
     } else {
       heap_push(far_, k);
@@ -127,6 +132,7 @@ class EventQueue {
   // small enough for the cache; ties still break by sequence.
   static constexpr int kBucketShift = 20;
   static constexpr std::uint64_t kBuckets = 4096;
+  static constexpr std::size_t kSpareBuckets = 64;
 
   struct Key {
     Nanos time;
@@ -156,7 +162,12 @@ class EventQueue {
       if (!bucket.empty()) {
         in_ring_ -= bucket.size();
         for (const Key& k : bucket) heap_push(active_, k);
-        std::vector<Key>().swap(bucket);  // free it: 4,096 idle capacities would add up
+        // Idle capacity in 4,096 buckets would add up, so a drained bucket
+        // gives its storage back; but allocating afresh for every bucket
+        // costs malloc and page faults, so a few are kept for reuse.
+        bucket.clear();
+        if (spare_.size() < kSpareBuckets) spare_.push_back(std::move(bucket));
+        std::vector<Key>().swap(bucket);
       }
       while (!far_.empty() && bucket_of(far_.front().time) <= current_) heap_push(active_, heap_pop(far_));
     }
@@ -198,6 +209,7 @@ class EventQueue {
   }
 
   std::vector<Key> active_, far_;
+  std::vector<std::vector<Key>> spare_;  // drained buckets' storage, for reuse
   std::vector<std::vector<Key>> ring_ = std::vector<std::vector<Key>>(kBuckets);
   std::uint64_t current_ = 0;  // the bucket active_ covers
   std::size_t in_ring_ = 0, pending_ = 0;

@@ -258,7 +258,12 @@ std::uint64_t VirtualNetwork::run_until(Nanos end) {
     // table slot; start loading the next message's while this one runs.
     std::uint32_t next_node = 0;
     const Report* next_report = queue_.peek_message(next_node);
-    if (next_report) __builtin_prefetch(nodes_[next_node].node.get());
+    if (next_report) {
+      if (const Node* n = nodes_[next_node].node.get()) {
+        __builtin_prefetch(n);
+        __builtin_prefetch(&n->table());  // on the node's second cache line
+      }
+    }
     dispatch(e);
     if (next_report && nodes_[next_node].alive) nodes_[next_node].node->table().prefetch(next_report->client());
     ++processed;
