@@ -213,16 +213,7 @@ class Runner final : public virt::NetworkObserver {
   }
 
   void fill_record(results::RunRecord& rec, const GeneratedTopology& gen, const Topology& topo) {
-    auto& info = rec.info;
-    info.scenario_name = s_.name;
-    info.scenario_path = s_.file;
-    info.scenario_json = s_.json;
-    info.sweep_point_json = s_.sweep_point;
-    info.seed = seed_;
-    info.strategy = s_.strategy;
-    info.topology = gen.description;
-    info.code_version = HERD_CODE_VERSION;
-    info.duration = s_.duration;
+    rec.info = run_info(s_, seed_, gen.description);
     const auto adj = topo.adjacency();
     for (std::uint32_t i = 0; i < n_; ++i)
       rec.nodes.push_back({i, topo.names[i], static_cast<std::uint32_t>(adj[i].size()), net_->clock_skew(i)});
@@ -267,6 +258,21 @@ class Runner final : public virt::NetworkObserver {
 };
 
 }  // namespace
+
+results::RunInfo run_info(const Scenario& s, std::uint64_t seed, const std::string& topology) {
+  results::RunInfo info;
+  info.mode = "sim";
+  info.scenario_name = s.name;
+  info.scenario_path = s.file;
+  info.scenario_json = s.json;
+  info.sweep_point_json = s.sweep_point;
+  info.seed = seed;
+  info.strategy = s.strategy;
+  info.topology = topology;
+  info.code_version = HERD_CODE_VERSION;
+  info.duration = s.duration;
+  return info;
+}
 
 RunOutcome run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOptions& options) {
   Runner runner(scenario, seed, options);
