@@ -269,16 +269,15 @@ class LiveRun {
   Clock::time_point real(Nanos at) const {
     return t0_ + std::chrono::nanoseconds(std::llround(static_cast<double>(at) / opt_.speed));
   }
-  // Scenario time now.
-  Nanos scenario_now() const {
-    return static_cast<Nanos>(static_cast<double>((Clock::now() - t0_).count()) * opt_.speed);
-  }
 
   void start_servers(const Topology& topo) {
     HerdConfig cfg;
     cfg.source = "(herd live " + s_.file + ")";
     cfg.log_dir = opt_.log_dir;
     cfg.secret = random_secret();  // peers authenticate (docs/peer-protocol.md); never logged
+    // A server that gets no commands for a long time must keep its client
+    // connection: the longest idle timeout a config allows (24 h).
+    cfg.limits.idle_timeout_ms = 86'400'000;
     cfg.places.provider = "offline";
     cfg.places.offline_delay_ms =
         static_cast<std::uint32_t>(std::min<Nanos>(median(s_.network.places_delay) / 1'000'000, 60'000));
@@ -311,10 +310,11 @@ class LiveRun {
     }
   }
 
-  // Sends every command due by now, then waits for the next one.
+  // Sends every command due by now, then waits for the next one. Events
+  // after the duration are never sent (the simulator stops there too).
   void step() {
-    const Nanos now = std::min(scenario_now(), s_.duration);
-    while (!queue_.empty() && queue_.top().at <= now) {
+    const auto now = Clock::now();
+    while (!queue_.empty() && queue_.top().at <= s_.duration && real(queue_.top().at) <= now) {
       const Pending e = queue_.top();
       queue_.pop();
       if (e.kind == sim::Workload::Kind::Report) report(e);
