@@ -4,22 +4,16 @@
 //
 // Exit codes: 0 success; 1 a run, the results file or the plots failed;
 // 2 bad usage or an invalid scenario (the message names file, field, reason).
-#include <unistd.h>
-
-#include <chrono>
-#include <cstdio>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <boost/program_options.hpp>
-
 #include "apps/commands.h"
-#include "results/store.h"
+#include "apps/scenario_cli.h"
 #include "sim/run.h"
+#include "sim/scenario_error.h"
 #include "sim/scenario_loader.h"
-#include "sim/summary_table.h"
 
 namespace po = boost::program_options;
 
@@ -27,45 +21,13 @@ namespace herd::apps {
 
 namespace {
 
-constexpr const char* kUsage =
+constexpr ScenarioCommand kCommand{
+    "sim",
     "usage: herd sim SCENARIO [--seed N] [--out DB] [--plot DIR] [--check] [--quiet]\n\n"
     "Runs every sweep point x seed of the scenario (format: docs/scenarios.md) on the\n"
-    "deterministic simulator and prints one summary row per run.\n";
-
-constexpr const char* kExitCodes =
+    "deterministic simulator and prints one summary row per run.\n",
     "\nexit codes: 0 success; 1 a run, the results file or the plots failed;\n"
-    "            2 bad usage or an invalid scenario\n";
-
-// A one-line progress bar on stderr, redrawn only when the percentage moves.
-class ProgressBar {
- public:
-  explicit ProgressBar(bool enabled) : enabled_(enabled) {}
-  void update(std::size_t run, std::size_t runs, double fraction) {
-    if (!enabled_) return;
-    const int pct = static_cast<int>(fraction * 100);
-    if (pct == last_pct_ && run == last_run_) return;
-    last_pct_ = pct;
-    last_run_ = run;
-    constexpr int kWidth = 30;
-    const int filled = pct * kWidth / 100;
-    std::fprintf(stderr, "\r  run %zu/%zu [%s%s] %3d%%", run, runs, std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                 std::string(static_cast<std::size_t>(kWidth - filled), '.').c_str(), pct);
-    std::fflush(stderr);
-    drawn_ = true;
-  }
-  void clear() {
-    if (!drawn_) return;
-    std::fprintf(stderr, "\r%60s\r", "");
-    std::fflush(stderr);
-    drawn_ = false;
-  }
-
- private:
-  bool enabled_;
-  bool drawn_ = false;
-  int last_pct_ = -1;
-  std::size_t last_run_ = 0;
-};
+    "            2 bad usage or an invalid scenario\n"};
 
 }  // namespace
 
@@ -79,33 +41,9 @@ int cmd_sim(int argc, char** argv) {
       "plot", po::value(&plot_dir), "after the runs, draw plots from the results file into DIR (needs --out)")(
       "check", "only validate the scenario file; run nothing")(
       "quiet,q", "no progress bar");
-  po::options_description hidden;
-  std::string scenario_path;
-  hidden.add_options()("scenario", po::value(&scenario_path));
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const std::exception& e) {
-    std::cerr << "herd sim: " << e.what() << "\n\n" << kUsage << opts << kExitCodes;
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << kUsage << "\n" << opts << kExitCodes;
-    return 0;
-  }
-  if (scenario_path.empty()) {
-    std::cerr << "herd sim: no scenario file given\n\n" << kUsage << opts << kExitCodes;
-    return 2;
-  }
-  if (vm.count("plot") && out.empty()) {
-    std::cerr << "herd sim: --plot draws from the results file: give --out DB too\n";
-    return 2;
-  }
+  std::string scenario_path;
+  if (auto code = parse_scenario_args(kCommand, argc, argv, opts, vm, scenario_path)) return *code;
 
   std::vector<sim::Scenario> points;
   try {
@@ -114,65 +52,29 @@ int cmd_sim(int argc, char** argv) {
     std::cerr << "herd sim: " << e.what() << "\n";
     return 2;
   }
-  std::size_t runs = 0;
-  for (const auto& p : points) runs += vm.count("seed") ? 1 : p.seeds.size();
+  const std::optional<std::uint64_t> only_seed = vm.count("seed") ? std::optional(seed) : std::nullopt;
   if (vm.count("check")) {
+    std::size_t runs = 0;
+    for (const auto& p : points) runs += only_seed ? 1 : p.seeds.size();
     std::cout << scenario_path << ": ok: scenario '" << points.front().name << "', " << points.size()
               << " sweep point(s), " << runs << " run(s)\n";
     return 0;
   }
 
-  ProgressBar bar(!vm.count("quiet") && isatty(STDERR_FILENO));
-  std::vector<results::RunRecord> done;  // info and summary only, for the table
-  std::size_t run = 0;
-  for (const auto& point : points) {
-    const std::vector<std::uint64_t> seeds = vm.count("seed") ? std::vector<std::uint64_t>{seed} : point.seeds;
-    for (const std::uint64_t s : seeds) {
-      ++run;
-      sim::RunOptions ro;
-      ro.progress = [&](double f) { bar.update(run, runs, f); };
-      sim::RunOutcome outcome;
-      try {
-        outcome = sim::run_scenario(point, s, ro);
-      } catch (const sim::ScenarioError& e) {
-        bar.clear();
-        std::cerr << "herd sim: " << e.what() << "\n";
-        return 2;
-      } catch (const std::exception& e) {
-        bar.clear();
-        std::cerr << "herd sim: run " << run << " (seed " << s << ") failed: " << e.what() << "\n";
-        return 1;
-      }
-      outcome.record.info.scenario_path = scenario_path;
-      if (!out.empty()) {
-        try {
-          results::write_run(out, outcome.record);
-        } catch (const std::exception& e) {
-          bar.clear();
-          std::cerr << "herd sim: " << e.what() << "\n";
-          return 1;
-        }
-      }
-      results::RunRecord slim;
-      slim.info = std::move(outcome.record.info);
-      slim.summary = outcome.record.summary;
-      done.push_back(std::move(slim));
-    }
-  }
-  bar.clear();
-  std::cout << "scenario '" << points.front().name << "' (" << scenario_path << "): " << done.front().info.topology
-            << ", " << done.front().info.strategy << "\n";
-  std::cout << sim::summary_table(done);
-  if (!out.empty()) std::cout << "results: " << out << " (" << done.size() << " run(s) appended)\n";
-  if (!plot_dir.empty()) {
-    try {
-      for (const auto& path : results::plot_all(out, plot_dir)) std::cout << "plot: " << path << "\n";
-    } catch (const std::exception& e) {
-      std::cerr << "herd sim: plots failed: " << e.what() << "\n";
-      return 1;
-    }
-  }
-  return 0;
+  std::vector<results::RunRecord> done;
+  const int code = run_points(
+      kCommand, points, only_seed, !vm.count("quiet"), scenario_path, out,
+      [](const sim::Scenario& point, std::uint64_t s, const std::function<void(double)>& progress) {
+        sim::RunOptions ro;
+        ro.progress = progress;
+        return OneRun{sim::run_scenario(point, s, ro).record, {}};
+      },
+      done);
+  if (code != 0) return code;
+  return report_runs(kCommand,
+                     "scenario '" + points.front().name + "' (" + scenario_path + "): " + done.front().info.topology +
+                         ", " + done.front().info.strategy,
+                     done, out, plot_dir);
 }
 
 }  // namespace herd::apps

@@ -6,6 +6,7 @@ namespace herd::apps {
 int cmd_demo(int argc, char** argv);
 int cmd_plot(int argc, char** argv);
 int cmd_sim(int argc, char** argv);
+int cmd_live(int argc, char** argv);
 int cmd_serve(int argc, char** argv);
 int cmd_up(int argc, char** argv);
 int cmd_bench_live(int argc, char** argv);

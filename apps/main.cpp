@@ -18,6 +18,7 @@ constexpr Command kCommands[] = {
     {"demo", herd::apps::cmd_demo, "flood one report through a five-server preset in memory"},
     {"plot", herd::apps::cmd_plot, "draw convergence and coverage plots (PNG) from a results file"},
     {"sim", herd::apps::cmd_sim, "run a scenario file on the deterministic simulator"},
+    {"live", herd::apps::cmd_live, "run a scenario's topology and workload on real servers on loopback"},
     {"serve", herd::apps::cmd_serve, "run one server of a live herd (herd serve --config FILE --name NAME)"},
     {"up", herd::apps::cmd_up, "start every server of a live herd as processes (herd up --config FILE)"},
     {"bench-live", herd::apps::cmd_bench_live, "load a live five-server herd on loopback and print throughput"},

@@ -158,6 +158,7 @@ std::string file_safe(const std::string& name) {
 std::string run_label(const StoredRun& run) {
   std::string label = "run " + std::to_string(run.id) + ": " + run.info.strategy + ", seed " +
                       std::to_string(run.info.seed);
+  if (run.info.mode != "sim") label += ", " + run.info.mode;  // a live run beside simulated ones
   json p = json::parse(run.info.sweep_point_json.empty() ? "{}" : run.info.sweep_point_json, nullptr, false);
   if (p.is_object())
     for (const auto& [k, v] : p.items()) label += ", " + k + "=" + value_text(v);

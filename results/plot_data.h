@@ -79,7 +79,8 @@ std::vector<SweepPlot> sweep_plots(const std::vector<StoredRun>& runs);
 // A parameter name made safe for a file name: [A-Za-z0-9._-] kept, others '_'.
 std::string file_safe(const std::string& name);
 
-// "run 3: flooding, seed 7, fanout=3": the legend entry for one run.
+// "run 3: flooding, seed 7, fanout=3": the legend entry for one run (", live"
+// after the seed for a live run).
 std::string run_label(const StoredRun& run);
 
 }  // namespace herd::results

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
-#include <cstdio>
 #include <map>
 #include <stdexcept>
 
@@ -14,6 +12,7 @@
 #include "sim/peak_rss.h"
 #include "sim/scenario_error.h"
 #include "sim/topology_gen.h"
+#include "sim/workload.h"
 
 #ifndef HERD_CODE_VERSION
 #define HERD_CODE_VERSION "unknown"
@@ -30,29 +29,10 @@ double thread_cpu_seconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-enum Stream : std::uint64_t { kNetwork = 1, kWorkload = 2, kSkew = 3 };
+enum Stream : std::uint64_t { kNetwork = 1, kSkew = 3 };  // and kWorkloadStream (sim/workload.h)
 
 // External event kinds (VirtualNetwork::schedule_external's `a`).
 enum ExternalKind : std::uint32_t { kFault = 0, kSample = 1, kReport = 2, kRead = 3 };
-
-struct ClientState {
-  std::string name;
-  std::uint32_t server = 0;  // fixed server, or the last one reported to
-  double lat = 0, lon = 0;
-};
-
-std::string coordinates_text(double lat, double lon) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%+.6f%+.6f", lat, lon);
-  return buf;
-}
-
-std::string posix_text(Nanos t) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%lld.%09lld", static_cast<long long>(t / kNanosPerSecond),
-                static_cast<long long>(t % kNanosPerSecond));
-  return buf;
-}
 
 class Runner final : public virt::NetworkObserver {
  public:
@@ -103,18 +83,11 @@ class Runner final : public virt::NetworkObserver {
     for (Nanos t = interval; t <= s_.duration; t += interval) net_->schedule_external(t, kSample, 0, 0);
 
     // Clients: name, fixed server and starting point, then the first report.
-    rng_.reseed(virt::derive_seed(seed_, kWorkload));
-    clients_.resize(s_.clients.count);
-    stop_ = s_.clients.stop.value_or(s_.duration);
-    for (std::uint32_t c = 0; c < s_.clients.count; ++c) {
-      ClientState& cs = clients_[c];
-      cs.name = "c" + std::to_string(c);
-      cs.server = static_cast<std::uint32_t>(rng_.below(n_));
-      cs.lat = -60 + 120 * rng_.uniform01();
-      cs.lon = -180 + 360 * rng_.uniform01();
-      const Nanos first = s_.clients.start + (s_.clients.poisson ? gap() : static_cast<Nanos>(rng_.below(static_cast<std::uint64_t>(s_.clients.report_interval))));
-      if (first < stop_) net_->schedule_external(first, kReport, c, 0);
-    }
+    workload_ = std::make_unique<Workload>(s_, seed_, n_);
+    schedule_ = [this](Nanos at, Workload::Kind kind, std::uint32_t c, std::uint32_t server) {
+      net_->schedule_external(at, kind == Workload::Kind::Report ? kReport : kRead, c, server);
+    };
+    workload_->start(schedule_);
 
     // Run in ~100 slices so the caller can draw progress.
     const Nanos slice = std::max<Nanos>(s_.duration / 100, 1);
@@ -141,7 +114,7 @@ class Runner final : public virt::NetworkObserver {
 
   // --- NetworkObserver ----------------------------------------------------------
   void client_report(std::uint32_t node, const ReportRef& r, bool stored) override {
-    if (stored && r) metrics_->update_issued(r, node, clients_[issuing_].name, net_->now(), origin_previous_);
+    if (stored && r) metrics_->update_issued(r, node, workload_->client(issuing_).name, net_->now(), origin_previous_);
   }
   void peer_report(std::uint32_t node, PeerId, const PeerMessage& m, bool stored, const Report* previous) override {
     if (stored) {
@@ -172,20 +145,10 @@ class Runner final : public virt::NetworkObserver {
     return static_cast<std::size_t>(li);
   }
 
-  Nanos gap() {
-    const double mean = static_cast<double>(s_.clients.report_interval);
-    return std::max<Nanos>(1, static_cast<Nanos>(std::llround(rng_.exponential(mean))));
-  }
-
   void report(std::uint32_t c) {
-    ClientState& cs = clients_[c];
-    if (s_.clients.moving) cs.server = static_cast<std::uint32_t>(rng_.below(n_));
-    // A small random walk (about a kilometre a step), kept in range.
-    cs.lat = std::clamp(cs.lat + (rng_.uniform01() - 0.5) * 0.02, -89.0, 89.0);
-    cs.lon = std::clamp(cs.lon + (rng_.uniform01() - 0.5) * 0.02, -179.0, 179.0);
+    const Workload::Client& cs = workload_->move(c);
     const Nanos now = net_->now();
-    const std::string line = "IAMAT " + cs.name + " " + coordinates_text(cs.lat, cs.lon) + " " +
-                             posix_text(net_->epoch() + now);
+    const std::string line = workload_->iamat_line(c, net_->epoch() + now);
     issuing_ = c;
     origin_previous_ = nullptr;
     if (Node* origin = net_->node(cs.server)) {
@@ -195,25 +158,13 @@ class Runner final : public virt::NetworkObserver {
     }
     ++client_reports_;
     if (!net_->client_command(cs.server, line)) ++refused_;
-    // Reads of this client at other servers, before its next report.
-    const Nanos next = now + (s_.clients.poisson ? gap() : s_.clients.report_interval);
-    double reads = s_.clients.reads_per_report;
-    auto count = static_cast<std::uint32_t>(reads);
-    if (rng_.bernoulli(reads - count)) ++count;
-    for (std::uint32_t k = 0; k < count && n_ > 1; ++k) {
-      std::uint32_t other = static_cast<std::uint32_t>(rng_.below(n_ - 1));
-      if (other >= cs.server) ++other;
-      const Nanos at = now + static_cast<Nanos>(rng_.below(static_cast<std::uint64_t>(next - now)));
-      if (at < s_.duration) net_->schedule_external(at, kRead, c, other);
-    }
-    if (next < stop_) net_->schedule_external(next, kReport, c, 0);
+    workload_->after_report(c, now, schedule_);
   }
 
   void read(std::uint32_t c, std::uint32_t server) {
-    const ClientState& cs = clients_[c];
+    const Workload::Client& cs = workload_->client(c);
     served_ = nullptr;
-    const std::string line = "WHATSAT " + cs.name + " " + std::to_string(s_.clients.radius_km) + " " +
-                             std::to_string(s_.clients.max_places);
+    const std::string line = workload_->whatsat_line(c);
     if (!net_->client_command(server, line)) {
       ++refused_;
       return;  // a crashed server answers nothing: not a read
@@ -262,16 +213,7 @@ class Runner final : public virt::NetworkObserver {
   }
 
   void fill_record(results::RunRecord& rec, const GeneratedTopology& gen, const Topology& topo) {
-    auto& info = rec.info;
-    info.scenario_name = s_.name;
-    info.scenario_path = s_.file;
-    info.scenario_json = s_.json;
-    info.sweep_point_json = s_.sweep_point;
-    info.seed = seed_;
-    info.strategy = s_.strategy;
-    info.topology = gen.description;
-    info.code_version = HERD_CODE_VERSION;
-    info.duration = s_.duration;
+    rec.info = run_info(s_, seed_, gen.description);
     const auto adj = topo.adjacency();
     for (std::uint32_t i = 0; i < n_; ++i)
       rec.nodes.push_back({i, topo.names[i], static_cast<std::uint32_t>(adj[i].size()), net_->clock_skew(i)});
@@ -305,11 +247,10 @@ class Runner final : public virt::NetworkObserver {
   std::map<std::string, std::uint32_t> index_;
   std::unique_ptr<virt::VirtualNetwork> net_;
   std::unique_ptr<Metrics> metrics_;
-  std::vector<ClientState> clients_;
+  std::unique_ptr<Workload> workload_;
+  Workload::Schedule schedule_;
   std::vector<std::size_t> fault_links_;
   std::vector<results::FaultRow> faults_;
-  virt::Rng rng_;
-  Nanos stop_ = 0;
   std::uint32_t issuing_ = 0;
   const Report* served_ = nullptr;
   const Report* origin_previous_ = nullptr;
@@ -317,6 +258,21 @@ class Runner final : public virt::NetworkObserver {
 };
 
 }  // namespace
+
+results::RunInfo run_info(const Scenario& s, std::uint64_t seed, const std::string& topology) {
+  results::RunInfo info;
+  info.mode = "sim";
+  info.scenario_name = s.name;
+  info.scenario_path = s.file;
+  info.scenario_json = s.json;
+  info.sweep_point_json = s.sweep_point;
+  info.seed = seed;
+  info.strategy = s.strategy;
+  info.topology = topology;
+  info.code_version = HERD_CODE_VERSION;
+  info.duration = s.duration;
+  return info;
+}
 
 RunOutcome run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOptions& options) {
   Runner runner(scenario, seed, options);

@@ -33,6 +33,11 @@ struct RunOutcome {
   double loop_cpu_seconds = 0;    // CPU time of this thread in the event loop
 };
 
+// The run's identity as a results::RunInfo (mode "sim"): the scenario's
+// name, file, JSON and sweep point, the seed, strategy, topology description,
+// code version and duration. `herd live` starts from it too.
+results::RunInfo run_info(const Scenario& s, std::uint64_t seed, const std::string& topology);
+
 // Throws ScenarioError for mistakes only visible once the topology exists
 // (a fault naming a link the generated graph lacks, a disconnected graph
 // with "disconnected": "reject").

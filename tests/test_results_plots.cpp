@@ -171,6 +171,9 @@ TEST_CASE("plots: a malformed sweep point is reported with its run id", "[result
 
 TEST_CASE("plots: run labels and file-safe names", "[results][plots]") {
   CHECK(run_label(stored(3, "flooding", R"({"fanout":3})", 1, 1)) == "run 3: flooding, seed 0, fanout=3");
+  StoredRun live = stored(4, "flooding", "{}", 1, 1);
+  live.info.mode = "live";
+  CHECK(run_label(live) == "run 4: flooding, seed 0, live");
   CHECK(file_safe("strategy.fanout") == "strategy.fanout");
   CHECK(file_safe("a b/c'd") == "a_b_c_d");
 }

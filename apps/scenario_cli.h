@@ -1,0 +1,54 @@
+#pragma once
+// What `herd sim` and `herd live` share: the command line (one SCENARIO,
+// --help, --seed, --out, --plot), running every sweep point x seed with a
+// progress bar and appending each run to the results file, and the summary
+// table, results line and plots at the end. Exit codes: 0 success; 1 a run,
+// the results file or the plots failed; 2 bad usage or a bad scenario.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "results/run_record.h"
+#include "sim/scenario.h"
+
+namespace herd::apps {
+
+struct ScenarioCommand {
+  const char* name;        // "sim": messages start "herd sim: "
+  const char* usage;       // printed above the options
+  const char* exit_codes;  // printed below them
+};
+
+// Parses argv with `opts` plus a positional SCENARIO into `vm` and
+// `scenario_path`. Returns the exit code to stop with (0 after --help, 2
+// after a usage error, its message printed), or nullopt to go on.
+// `opts` must have "help", "out" and "plot".
+std::optional<int> parse_scenario_args(const ScenarioCommand& cmd, int argc, char** argv,
+                                       const boost::program_options::options_description& opts,
+                                       boost::program_options::variables_map& vm, std::string& scenario_path);
+
+struct OneRun {
+  results::RunRecord record;
+  std::string warning;  // printed on stderr after the run when not empty
+};
+// Runs one sweep point with one seed, reporting progress (0..1). Throws
+// sim::ScenarioError (exit 2) or another std::exception (exit 1).
+using RunFunction = std::function<OneRun(const sim::Scenario&, std::uint64_t, const std::function<void(double)>&)>;
+
+// Runs every point x seed (or only `seed`), appends each record to `out` (if
+// not empty) with scenario_path set, and keeps each run's info and summary
+// in `done`. Returns 0, or the exit code after printing why it stopped.
+int run_points(const ScenarioCommand& cmd, const std::vector<sim::Scenario>& points,
+               std::optional<std::uint64_t> seed, bool progress, const std::string& scenario_path,
+               const std::string& out, const RunFunction& run, std::vector<results::RunRecord>& done);
+
+// Prints `header`, the summary table, the results line and, with
+// `plot_dir`, draws the plots. Returns the exit code.
+int report_runs(const ScenarioCommand& cmd, const std::string& header, const std::vector<results::RunRecord>& done,
+                const std::string& out, const std::string& plot_dir);
+
+}  // namespace herd::apps

@@ -1,0 +1,507 @@
+#include "live/scenario_live_run.h"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <deque>
+#include <memory>
+#include <queue>
+#include <random>
+#include <stdexcept>
+#include <thread>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <nlohmann/json.hpp>
+
+#include "engine/asio/herd_config.h"
+#include "engine/asio/live_server.h"
+#include "engine/virtual/latency_model.h"
+#include "live/delivery_recorder.h"
+#include "sim/peak_rss.h"
+#include "sim/run.h"
+#include "sim/scenario_error.h"
+#include "sim/scenario_loader.h"
+#include "sim/topology_gen.h"
+#include "sim/workload.h"
+
+namespace herd::live {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::size_t kMaxServerName = 64;  // as the herd config allows (docs/live.md)
+
+// The median of a latency model, for the offline places provider's fixed delay.
+Nanos median(const virt::LatencyModel& m) {
+  using K = virt::LatencyModel::Kind;
+  double v = 0;
+  switch (m.kind) {
+    case K::Constant: v = m.a; break;
+    case K::Uniform: v = (m.a + m.b) / 2; break;
+    case K::Normal: v = m.a; break;
+    case K::LogNormal: v = std::exp(m.a); break;
+    case K::Exponential: v = m.a * std::log(2.0); break;
+    case K::Pareto: v = m.a * std::pow(2.0, 1.0 / m.b); break;
+  }
+  if (!(v > 0)) return 0;
+  return static_cast<Nanos>(std::min(v, static_cast<double>(virt::kMaxLatency)));
+}
+
+// A fresh shared secret for one run's peer links: 32 hex digits.
+std::string random_secret() {
+  std::random_device rd;
+  std::string out;
+  for (int i = 0; i < 4; ++i) {
+    char buf[9];
+    std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>(rd()));
+    out += buf;
+  }
+  return out;
+}
+
+// Component label per server (breadth first, labels in order of first server).
+std::vector<std::uint32_t> component_labels(const Topology& topo) {
+  const auto adj = topo.adjacency();
+  std::vector<std::uint32_t> label(topo.size(), UINT32_MAX);
+  std::uint32_t next = 0;
+  for (std::size_t s = 0; s < topo.size(); ++s) {
+    if (label[s] != UINT32_MAX) continue;
+    std::queue<std::size_t> q;
+    label[s] = next;
+    q.push(s);
+    while (!q.empty()) {
+      const std::size_t u = q.front();
+      q.pop();
+      for (const std::size_t v : adj[u]) {
+        if (label[v] == UINT32_MAX) {
+          label[v] = next;
+          q.push(v);
+        }
+      }
+    }
+    ++next;
+  }
+  return label;
+}
+
+// One persistent client connection to one server. Commands are pipelined;
+// replies are read as they come and counted (an IAMAT's reply is one line; a
+// WHATSAT's is one "? " line, or the AT line and the JSON up to a blank line).
+// Runs on the client io_context's one thread.
+class ClientConnection {
+ public:
+  ClientConnection(asio::io_context& io, std::string server, std::uint16_t port)
+      : io_(io), socket_(io), server_(std::move(server)) {
+    socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    socket_.set_option(tcp::no_delay(true));
+    read_more();
+  }
+
+  void send(const std::string& line, bool whatsat) {
+    pending_ += line;
+    pending_ += '\n';
+    expect_.push_back(whatsat);
+    if (!writing_) write_more();
+  }
+  void close() {
+    closing_ = true;
+    boost::system::error_code ec;
+    socket_.close(ec);
+  }
+
+  std::size_t outstanding() const { return expect_.size(); }
+  std::uint64_t replies() const { return replies_; }
+  std::uint64_t rejected_iamats() const { return rejected_; }
+  const std::string& error() const { return error_; }
+  const std::string& server() const { return server_; }
+
+ private:
+  void write_more() {
+    if (pending_.empty() || closing_) return;
+    writing_ = true;
+    out_.swap(pending_);
+    pending_.clear();
+    asio::async_write(socket_, asio::buffer(out_), [this](const boost::system::error_code& ec, std::size_t) {
+      writing_ = false;
+      out_.clear();
+      if (ec) return fail("write: " + ec.message());
+      write_more();
+    });
+  }
+
+  void read_more() {
+    socket_.async_read_some(asio::buffer(buf_), [this](const boost::system::error_code& ec, std::size_t n) {
+      if (ec) return fail(ec == asio::error::eof ? std::string("closed by the server") : "read: " + ec.message());
+      on_bytes(std::string_view(buf_.data(), n));
+      read_more();
+    });
+  }
+
+  void on_bytes(std::string_view bytes) {
+    while (!bytes.empty()) {
+      const auto nl = bytes.find('\n');
+      if (nl == std::string_view::npos) {
+        line_.append(bytes);
+        return;
+      }
+      line_.append(bytes.substr(0, nl));
+      bytes.remove_prefix(nl + 1);
+      on_line();
+      line_.clear();
+    }
+  }
+
+  void on_line() {
+    if (expect_.empty()) return fail("a reply to no command: " + line_);
+    const bool whatsat = expect_.front();
+    bool done = true;
+    if (!whatsat) {
+      if (!line_.starts_with("AT ")) ++rejected_;
+    } else if (in_body_) {
+      done = line_.empty();  // a WHATSAT reply ends with a blank line
+    } else if (!line_.starts_with("? ")) {
+      in_body_ = true;  // the AT line; the JSON follows
+      done = false;
+    }
+    if (!done) return;
+    in_body_ = false;
+    expect_.pop_front();
+    ++replies_;
+  }
+
+  void fail(const std::string& what) {
+    if (closing_) return;
+    if (error_.empty()) error_ = "client connection to " + server_ + ": " + what;
+    closing_ = true;
+    io_.stop();
+  }
+
+  asio::io_context& io_;
+  tcp::socket socket_;
+  std::string server_;
+  std::string pending_, out_, line_, error_;
+  std::deque<bool> expect_;  // true: a WHATSAT
+  std::array<char, 64 * 1024> buf_{};
+  bool writing_ = false, closing_ = false, in_body_ = false;
+  std::uint64_t replies_ = 0, rejected_ = 0;
+};
+
+class LiveRun {
+ public:
+  LiveRun(const sim::Scenario& s, std::uint64_t seed, const LiveRunOptions& opt) : s_(s), seed_(seed), opt_(opt) {}
+
+  LiveRunOutcome run() {
+    const auto wall_start = Clock::now();
+    check_live_scenario(s_, opt_.ignore_faults);
+    if (!(opt_.speed > 0) || !std::isfinite(opt_.speed)) throw std::invalid_argument("the speed must be positive");
+    sim::GeneratedTopology gen;
+    try {
+      gen = sim::generate_topology(s_.topology, seed_);
+    } catch (const std::invalid_argument& e) {
+      throw sim::ScenarioError(s_.file, "topology", e.what());
+    }
+    const Topology& topo = gen.topology;
+    n_ = static_cast<std::uint32_t>(topo.size());
+
+    recorder_ = std::make_unique<DeliveryRecorder>(s_.metrics, component_labels(topo));
+    start_servers(topo);
+    for (std::uint32_t i = 0; i < n_; ++i)
+      conns_.push_back(std::make_unique<ClientConnection>(io_, topo.names[i], servers_[i]->client_port()));
+
+    workload_ = std::make_unique<sim::Workload>(s_, seed_, n_);
+    schedule_ = [this](Nanos at, sim::Workload::Kind kind, std::uint32_t c, std::uint32_t server) {
+      queue_.push({at, seq_++, kind, c, server});
+    };
+    workload_->start(schedule_);
+    last_time_.assign(workload_->clients(), 0);
+
+    recorder_->begin();
+    t0_ = Clock::now();
+    step();
+    arm_coverage(1);
+    arm_progress(1);
+    end_timer_.expires_at(real(s_.duration));
+    end_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      time_done_ = true;
+      maybe_settle();
+    });
+    io_.run();
+    for (const auto& c : conns_) {
+      if (!c->error().empty()) throw std::runtime_error(c->error());
+    }
+
+    LiveRunOutcome out;
+    for (const auto& c : conns_) {
+      out.replies += c->replies();
+      rejected_ += c->rejected_iamats();
+    }
+    out.iamats_sent = iamats_;
+    out.whatsats_sent = whatsats_;
+    out.settled = settled_;
+    conns_.clear();
+    servers_.clear();  // stops and joins every server: no more observer calls
+    fill_record(out, gen);
+    out.record.summary.wall_seconds = std::chrono::duration<double>(Clock::now() - wall_start).count();
+    out.record.summary.peak_rss_bytes = sim::peak_rss_bytes();
+    return out;
+  }
+
+ private:
+  struct Pending {
+    Nanos at;
+    std::uint64_t seq;
+    sim::Workload::Kind kind;
+    std::uint32_t client, server;
+    bool operator>(const Pending& o) const { return at != o.at ? at > o.at : seq > o.seq; }
+  };
+
+  // Wall-clock instant of scenario time `at`.
+  Clock::time_point real(Nanos at) const {
+    return t0_ + std::chrono::nanoseconds(std::llround(static_cast<double>(at) / opt_.speed));
+  }
+
+  void start_servers(const Topology& topo) {
+    HerdConfig cfg;
+    cfg.source = "(herd live " + s_.file + ")";
+    cfg.log_dir = opt_.log_dir;
+    cfg.secret = random_secret();  // peers authenticate (docs/peer-protocol.md); never logged
+    // A server that gets no commands for a long time must keep its client
+    // connection: the longest idle timeout a config allows (24 h).
+    cfg.limits.idle_timeout_ms = 86'400'000;
+    cfg.places.provider = "offline";
+    cfg.places.offline_delay_ms =
+        static_cast<std::uint32_t>(std::min<Nanos>(median(s_.network.places_delay) / 1'000'000, 60'000));
+    const auto adj = topo.adjacency();
+    for (std::uint32_t i = 0; i < n_; ++i) {
+      ServerConfig sc;
+      sc.name = topo.names[i];
+      for (const auto nb : adj[i]) sc.neighbours.push_back(topo.names[nb]);
+      cfg.servers.push_back(std::move(sc));
+    }
+    for (std::uint32_t i = 0; i < n_; ++i) {
+      observers_.push_back(recorder_->observer(i));
+      ServerOptions o;
+      o.observer = observers_.back().get();
+      o.banner = false;
+      servers_.push_back(std::make_unique<LiveServer>(cfg, topo.names[i], o));
+    }
+    // Every server is bound (ephemeral ports) before any dials.
+    for (std::uint32_t i = 0; i < n_; ++i) {
+      for (const auto nb : adj[i]) servers_[i]->set_peer_address(topo.names[nb], "127.0.0.1", servers_[nb]->peer_port());
+    }
+    for (auto& s : servers_) s->start();
+    const auto deadline = Clock::now() + std::chrono::seconds(10) + std::chrono::milliseconds(100) * n_;
+    for (std::uint32_t i = 0; i < n_; ++i) {
+      while (servers_[i]->status().peers_up.size() != adj[i].size()) {
+        if (Clock::now() > deadline)
+          throw std::runtime_error("the peer links of " + topo.names[i] + " did not come up in time");
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    }
+  }
+
+  // Sends every command due by now, then waits for the next one. Events
+  // after the duration are never sent (the simulator stops there too).
+  void step() {
+    const auto now = Clock::now();
+    while (!queue_.empty() && queue_.top().at <= s_.duration && real(queue_.top().at) <= now) {
+      const Pending e = queue_.top();
+      queue_.pop();
+      if (e.kind == sim::Workload::Kind::Report) report(e);
+      else read(e);
+    }
+    if (!queue_.empty() && queue_.top().at <= s_.duration) {
+      step_timer_.expires_at(real(queue_.top().at));
+      step_timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec) step();
+      });
+      return;
+    }
+    workload_done_ = true;
+    maybe_settle();
+  }
+
+  void report(const Pending& e) {
+    const sim::Workload::Client& c = workload_->move(e.client);
+    // The client's clock is the real one; its reports' times must still increase.
+    const Nanos wall = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                           std::chrono::system_clock::now().time_since_epoch()).count();
+    Nanos& last = last_time_[e.client];
+    last = std::max(wall, last + 1);
+    conns_[c.server]->send(workload_->iamat_line(e.client, last), false);
+    ++iamats_;
+    workload_->after_report(e.client, e.at, schedule_);
+  }
+
+  void read(const Pending& e) {
+    conns_[e.server]->send(workload_->whatsat_line(e.client), true);
+    ++whatsats_;
+  }
+
+  Nanos coverage_interval() const {
+    return s_.metrics.coverage_interval.value_or(std::max<Nanos>(s_.duration / 200, 1));
+  }
+
+  // Coverage sample k at k * interval, as the simulator takes them.
+  void arm_coverage(Nanos k) {
+    const Nanos at = k * coverage_interval();
+    if (at > s_.duration) return;
+    coverage_timer_.expires_at(real(at));
+    coverage_timer_.async_wait([this, k](const boost::system::error_code& ec) {
+      if (ec) return;
+      recorder_->sample_coverage();
+      arm_coverage(k + 1);
+    });
+  }
+
+  void arm_progress(int k) {
+    if (!opt_.progress || k > 100) return;
+    progress_timer_.expires_at(real(s_.duration * k / 100));
+    progress_timer_.async_wait([this, k](const boost::system::error_code& ec) {
+      if (ec) return;
+      opt_.progress(k / 100.0);
+      arm_progress(k + 1);
+    });
+  }
+
+  // Once the duration is over and every command is sent: wait until every
+  // reply is read and every update message sent has arrived (twice in a
+  // row, nothing happening in between), or the settle timeout.
+  void maybe_settle() {
+    if (!workload_done_ || !time_done_ || settling_) return;
+    settling_ = true;
+    settle_deadline_ = Clock::now() + std::chrono::nanoseconds(opt_.settle_timeout);
+    poll_settled();
+  }
+
+  void poll_settled() {
+    const auto k = recorder_->counts();
+    bool quiet = k.peer_sent == k.peer_stored + k.duplicates;
+    for (const auto& c : conns_) quiet = quiet && c->outstanding() == 0;
+    if (quiet && k.events == last_events_) return finish(true);
+    last_events_ = quiet ? k.events : UINT64_MAX;
+    if (Clock::now() > settle_deadline_) return finish(false);
+    settle_timer_.expires_after(std::chrono::milliseconds(10));
+    settle_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) poll_settled();
+    });
+  }
+
+  void finish(bool settled) {
+    settled_ = settled;
+    // The coverage and progress timers are all due by now and run out.
+    for (auto& c : conns_) c->close();
+  }
+
+  void fill_record(LiveRunOutcome& out, const sim::GeneratedTopology& gen) {
+    results::RunRecord& rec = out.record;
+    auto& info = rec.info;
+    info = sim::run_info(s_, seed_, gen.description);
+    info.mode = "live";
+    info.duration = std::llround(static_cast<double>(s_.duration) / opt_.speed);  // wall-clock
+    if (opt_.ignore_faults && !s_.faults.empty()) {
+      auto j = nlohmann::json::parse(s_.json);
+      j.erase("faults");
+      info.scenario_json = j.dump();
+    }
+    const Topology& topo = gen.topology;
+    const auto adj = topo.adjacency();
+    for (std::uint32_t i = 0; i < n_; ++i)
+      rec.nodes.push_back({i, topo.names[i], static_cast<std::uint32_t>(adj[i].size()), 0});
+    for (const auto& [a, b] : topo.links)
+      rec.links.push_back({static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b), "loopback", 0});
+    const auto k = recorder_->counts();
+    const std::uint64_t delivered = k.peer_stored + k.duplicates;
+    const std::uint64_t commands = iamats_ + whatsats_;
+    rec.messages = {
+        {"client_refused", commands - std::min(commands, out.replies) + rejected_},
+        {"client_reports", iamats_},
+        {"dropped_in_flight", k.peer_sent - std::min(k.peer_sent, delivered)},
+        {"invalid_lines", k.invalid_lines},
+        {"places_lookups", k.whatsats},
+        {"update_delivered", delivered},
+        {"update_duplicate", k.duplicates},
+        {"update_sent", k.peer_sent},
+        {"update_stored", k.peer_stored},
+    };
+    recorder_->finish(rec);
+  }
+
+  const sim::Scenario& s_;
+  std::uint64_t seed_;
+  const LiveRunOptions& opt_;
+  std::uint32_t n_ = 0;
+  // Declared before the servers: they call the observers until they stop.
+  std::unique_ptr<DeliveryRecorder> recorder_;
+  std::vector<std::unique_ptr<NodeObserver>> observers_;
+  std::vector<std::unique_ptr<LiveServer>> servers_;
+  asio::io_context io_{1};
+  std::vector<std::unique_ptr<ClientConnection>> conns_;
+  asio::steady_timer step_timer_{io_}, coverage_timer_{io_}, progress_timer_{io_}, end_timer_{io_}, settle_timer_{io_};
+  std::unique_ptr<sim::Workload> workload_;
+  sim::Workload::Schedule schedule_;
+  std::priority_queue<Pending, std::vector<Pending>, std::greater<>> queue_;
+  std::uint64_t seq_ = 0;
+  std::vector<Nanos> last_time_;
+  Clock::time_point t0_, settle_deadline_;
+  bool workload_done_ = false, time_done_ = false, settling_ = false, settled_ = false;
+  std::uint64_t last_events_ = UINT64_MAX;
+  std::uint64_t iamats_ = 0, whatsats_ = 0, rejected_ = 0;
+};
+
+}  // namespace
+
+void check_live_scenario(const sim::Scenario& s, bool ignore_faults) {
+  if (!s.faults.empty() && !ignore_faults)
+    throw sim::ScenarioError(s.file, "faults",
+                             "faults are not run live; remove them or use herd sim (or pass --ignore-faults)");
+  if (s.strategy != "flooding")
+    throw sim::ScenarioError(s.file, "strategy", "live servers only flood; '" + s.strategy + "' is simulator-only");
+  const auto names = sim::node_names(s.topology);
+  if (names.size() > kMaxLiveServers)
+    throw sim::ScenarioError(s.file, "topology",
+                             std::to_string(names.size()) + " servers; herd live runs at most " +
+                                 std::to_string(kMaxLiveServers) + " (one thread each): use herd sim");
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i].size() > kMaxServerName)
+      throw sim::ScenarioError(s.file, "topology.nodes[" + std::to_string(i) + "]",
+                               "a live server name is at most " + std::to_string(kMaxServerName) + " bytes");
+  }
+}
+
+std::vector<std::string> live_notes(const sim::Scenario& s) {
+  std::vector<std::string> notes;
+  if (s.network.loss > 0) notes.push_back("network.loss is not applied live (loopback TCP loses nothing)");
+  if (!s.network.links.empty()) notes.push_back("network.links overrides are not applied live");
+  if (s.skew.max > 0 || !s.skew.nodes.empty()) notes.push_back("clock_skew is not applied live (real clocks)");
+  return notes;
+}
+
+sim::Scenario with_duration(sim::Scenario s, Nanos duration) {
+  auto j = nlohmann::json::parse(s.json);
+  s.duration = duration;
+  j["duration"] = virt::format_nanos(duration);
+  if (s.clients.stop && *s.clients.stop > duration) {
+    s.clients.stop = duration;
+    j["clients"]["stop"] = virt::format_nanos(duration);
+  }
+  s.json = j.dump();
+  return s;
+}
+
+LiveRunOutcome run_scenario_live(const sim::Scenario& s, std::uint64_t seed, const LiveRunOptions& options) {
+  LiveRun run(s, seed, options);
+  return run.run();
+}
+
+}  // namespace herd::live

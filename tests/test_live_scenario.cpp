@@ -1,0 +1,185 @@
+// `herd live SCENARIO` (live/scenario_live_run.h): a scenario's topology and
+// workload on real servers on loopback, recorded like a simulator run.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <queue>
+#include <set>
+#include <tuple>
+
+#include "herd/presets.h"
+#include "herd/topology.h"
+#include "live/scenario_live_run.h"
+#include "results/reader.h"
+#include "results/store.h"
+#include "sim/run.h"
+#include "sim/scenario_error.h"
+#include "sim/scenario_loader.h"
+#include "test_live_support.h"
+
+using namespace herd;
+
+namespace {
+
+sim::Scenario scenario(const std::string& text) { return sim::parse_scenario_text(text, "live-test.json").front(); }
+
+// Hops from `from` to every server (breadth first).
+std::vector<int> distances(const Topology& t, std::size_t from) {
+  const auto adj = t.adjacency();
+  std::vector<int> d(t.size(), -1);
+  std::queue<std::size_t> q;
+  d[from] = 0;
+  q.push(from);
+  while (!q.empty()) {
+    const auto u = q.front();
+    q.pop();
+    for (const auto v : adj[u]) {
+      if (d[v] < 0) {
+        d[v] = d[u] + 1;
+        q.push(v);
+      }
+    }
+  }
+  return d;
+}
+
+// Per client, the servers its updates were issued at, in issue order.
+std::map<std::string, std::vector<std::uint32_t>> origins(const results::RunRecord& r) {
+  std::map<std::string, std::vector<std::uint32_t>> out;
+  for (const auto& u : r.updates) out[u.client].push_back(u.origin);
+  return out;
+}
+
+// (server, client) of every read, sorted.
+std::vector<std::pair<std::uint32_t, std::string>> reads(const results::RunRecord& r) {
+  std::vector<std::pair<std::uint32_t, std::string>> out;
+  for (const auto& x : r.reads) out.emplace_back(x.node, x.client);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("herd live runs a five-server scenario on loopback: every update reaches every server and the workload matches the simulator's") {
+  const sim::Scenario s = scenario(R"({
+    "name": "live-hill", "seed": 3, "duration": "2s", "topology": {"preset": "hill"},
+    "network": {"places_delay": {"model": "constant", "value": "5ms"}},
+    "clients": {"count": 10, "report_interval": "500ms", "servers": "moving", "reads_per_report": 1}})");
+  const live::LiveRunOutcome out = live::run_scenario_live(s, 3);
+  const results::RunRecord& rec = out.record;
+
+  CHECK(rec.info.mode == "live");
+  CHECK(rec.info.topology == "preset:hill");
+  CHECK(rec.info.duration == 2 * kNanosPerSecond);
+  REQUIRE(rec.nodes.size() == 5);
+  CHECK(rec.links.size() == 6);
+  CHECK(rec.links.front().latency == "loopback");
+  CHECK(out.settled);
+  CHECK(out.replies == out.iamats_sent + out.whatsats_sent);
+
+  // Every IAMAT became an update, and every update reached all five servers.
+  REQUIRE(out.iamats_sent >= 30);
+  CHECK(rec.updates.size() == out.iamats_sent);
+  CHECK(rec.summary.updates == out.iamats_sent);
+  CHECK(rec.summary.converged_updates == rec.summary.updates);
+  CHECK(rec.summary.coverage == 1.0);
+  for (const auto& u : rec.updates) {
+    INFO("update " << u.id << " of " << u.client);
+    CHECK(u.reachable == 5);
+    CHECK(u.reached == 5);
+    REQUIRE(u.convergence);
+    CHECK(*u.convergence > 0);
+    CHECK(*u.convergence < kNanosPerSecond);
+  }
+  CHECK(rec.summary.reads == out.whatsats_sent);
+  CHECK(rec.summary.messages_per_update == Approx(8.0));  // every update crosses each of 6 links, some both ways
+  REQUIRE(!rec.coverage.empty());
+  CHECK(rec.coverage.back().coverage > 0.9);
+
+  // First deliveries: one per (sampled update, server), never fewer hops
+  // than the shortest path from the origin.
+  const Topology topo = topology_of(*find_preset("hill"));
+  std::set<std::pair<std::uint64_t, std::uint32_t>> seen;
+  for (const auto& d : rec.deliveries) {
+    INFO("update " << d.update << " at " << topo.names[d.node]);
+    CHECK(seen.insert({d.update, d.node}).second);
+    const auto dist = distances(topo, rec.updates[d.update].origin);
+    CHECK(d.hops >= dist[d.node]);
+    CHECK(d.at >= rec.updates[d.update].issued_at);
+  }
+  CHECK(seen.size() == 5 * rec.updates.size());  // all sampled (ids < 1000)
+
+  // The same clients reported to the same servers in the same order, and
+  // were read at the same servers, as in the simulator.
+  const sim::RunOutcome simulated = sim::run_scenario(s, 3);
+  CHECK(origins(rec) == origins(simulated.record));
+  CHECK(reads(rec) == reads(simulated.record));
+
+  // The record goes into a real results file and reads back as a live run.
+  const std::string db = live::test::temp_dir("scenario") + "/live.sqlite";
+  const auto id = results::write_run(db, rec);
+  results::Reader reader(db);
+  const auto runs = reader.runs();
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].info.mode == "live");
+  CHECK(runs[0].info.scenario_name == "live-hill");
+  CHECK(runs[0].summary.updates == rec.summary.updates);
+  const results::RunRecord back = reader.load_run(id);
+  CHECK(back.deliveries.size() == rec.deliveries.size());
+  CHECK(back.updates.size() == rec.updates.size());
+  std::filesystem::remove_all(std::filesystem::path(db).parent_path());
+}
+
+TEST_CASE("herd live --speed runs the schedule faster and records wall-clock times") {
+  const sim::Scenario s = scenario(R"({
+    "name": "fast", "duration": "4s", "topology": {"kind": "edges", "nodes": ["A", "B", "C"], "edges": [["A", "B"], ["B", "C"]]},
+    "clients": {"count": 5, "report_interval": "1s"}})");
+  live::LiveRunOptions o;
+  o.speed = 8;
+  const auto out = live::run_scenario_live(s, 1, o);
+  CHECK(out.record.info.duration == kNanosPerSecond / 2);
+  CHECK(out.iamats_sent == 20);
+  CHECK(out.record.updates.size() == 20);
+  for (const auto& u : out.record.updates) CHECK(u.issued_at < kNanosPerSecond);
+  CHECK(out.record.summary.coverage == 1.0);
+  CHECK(out.record.summary.wall_seconds < 5);
+}
+
+TEST_CASE("herd live refuses scenarios it cannot run, naming the field") {
+  const sim::Scenario faults = scenario(R"({
+    "name": "f", "duration": "10s", "topology": {"preset": "hill"},
+    "faults": [{"at": "1s", "kind": "crash", "node": "Hill"}]})");
+  try {
+    live::check_live_scenario(faults, false);
+    FAIL("faults were accepted");
+  } catch (const sim::ScenarioError& e) {
+    CHECK(e.field() == "faults");
+    CHECK(std::string(e.what()) == "live-test.json: faults: faults are not run live; remove them or use herd sim "
+                                   "(or pass --ignore-faults)");
+  }
+  CHECK_THROWS_AS(live::run_scenario_live(faults, 1), sim::ScenarioError);
+  CHECK_NOTHROW(live::check_live_scenario(faults, true));
+
+  const sim::Scenario big = scenario(R"({"name": "big", "duration": "1s", "topology": {"kind": "ring", "n": 65}})");
+  try {
+    live::check_live_scenario(big, false);
+    FAIL("65 servers were accepted");
+  } catch (const sim::ScenarioError& e) {
+    CHECK(e.field() == "topology");
+    CHECK_THAT(e.what(), Catch::Contains("65 servers; herd live runs at most 64"));
+  }
+  CHECK_NOTHROW(live::check_live_scenario(
+      scenario(R"({"name": "ok", "duration": "1s", "topology": {"kind": "ring", "n": 64}})"), false));
+}
+
+TEST_CASE("herd live --duration shortens a scenario as if its file said so") {
+  const sim::Scenario s = scenario(R"({
+    "name": "d", "duration": "30s", "topology": {"preset": "hill"}, "clients": {"stop": "28s"}})");
+  const sim::Scenario d = live::with_duration(s, 2 * kNanosPerSecond);
+  CHECK(d.duration == 2 * kNanosPerSecond);
+  CHECK(d.clients.stop == 2 * kNanosPerSecond);
+  CHECK_THAT(d.json, Catch::Contains("\"duration\":\"2s\""));
+  CHECK_NOTHROW(sim::parse_scenario_text(d.json, "again"));
+}
