@@ -3,21 +3,8 @@
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 
-function(run expect_code)
-  execute_process(COMMAND ${HERD} sim ${ARGN} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT code EQUAL expect_code)
-    message(FATAL_ERROR "herd sim ${ARGN}: exit ${code}, expected ${expect_code}\nstdout:\n${out}\nstderr:\n${err}")
-  endif()
-  set(out "${out}" PARENT_SCOPE)
-  set(err "${err}" PARENT_SCOPE)
-endfunction()
-
-function(expect text haystack)
-  string(FIND "${haystack}" "${text}" at)
-  if(at EQUAL -1)
-    message(FATAL_ERROR "expected to find '${text}' in:\n${haystack}")
-  endif()
-endfunction()
+set(SUBCOMMAND sim)
+include(${CMAKE_CURRENT_LIST_DIR}/cli_check_helpers.cmake)
 
 run(0 --help)
 expect("usage: herd sim SCENARIO" "${out}")
