@@ -106,6 +106,8 @@ TEST_CASE("bad configs name the file, the field and the reason") {
       {R"({"preset": "hill"})", "herd.json: base_port: missing"},
       {R"({"preset": "hill", "base_port": 1, "servers": []})", "herd.json: servers: give exactly one of"},
       {R"({"preset": "hill", "base_port": 1, "places": {"provider": "bing"}})", "herd.json: places.provider: must be"},
+      {R"({"preset": "hill", "base_port": 1, "places": {"timeout_ms": 5}})", "herd.json: places.timeout_ms: must be between 100"},
+      {R"({"preset": "hill", "base_port": 1, "places": {"ca_file": 7}})", "herd.json: places.ca_file: must be a string"},
       {R"({"preset": "hill", "base_port": 1, "limits": {"max_connections": 0}})", "herd.json: limits.max_connections: must be between 1"},
       {R"({"preset": "hill", "base_port": 1, "limits": {"max_line_bytes": 9999}})", "herd.json: limits.max_line_bytes: unknown field"},
       {R"({"preset": "hill", "base_port": 1, "limits": {"reconnect_initial_ms": 10, "reconnect_max_ms": 5}})", "herd.json: limits.reconnect_initial_ms: must not exceed"},

@@ -93,3 +93,24 @@ TEST_CASE("a live server with google-legacy asks the configured Places URL and c
   CHECK(req.target ==
         "/maps/api/place/nearbysearch/json?location=34.06893,-118.445127&radius=10000&key=test-key-123");
 }
+
+TEST_CASE("the places factory: offline without a key, a clear error for a bad Google base URL") {
+  boost::asio::io_context io;
+  auto config = herd::live::test::preset_config("hill");
+  config.source = "herd.json";
+  config.places.provider = "google-new";
+  config.places.base_url = "ftp://example.com";
+  ::unsetenv(herd::places::kApiKeyEnv);
+  // No key: the herd still works, on synthetic places.
+  auto p = herd::live::make_places_provider(io, config);
+  REQUIRE(p);
+  CHECK(dynamic_cast<herd::places::OfflineProvider*>(p.get()) != nullptr);
+  ::setenv(herd::places::kApiKeyEnv, "k", 1);
+  try {
+    (void)herd::live::make_places_provider(io, config);
+    FAIL("a bad base URL was accepted");
+  } catch (const std::runtime_error& e) {
+    CHECK_THAT(std::string(e.what()), Catch::Matchers::StartsWith("herd.json: places: "));
+  }
+  ::unsetenv(herd::places::kApiKeyEnv);
+}
