@@ -2,10 +2,20 @@
 
 namespace herd {
 
+ReportRef& LocationTable::grow(ClientId client) {
+  const auto c = static_cast<std::size_t>(client);
+  if (shared_) {
+    auto& all = shared_->slots_;
+    const std::size_t t = shared_->tables_;
+    if (c >= shared_->clients()) all.resize((c + 1) * t);
+    return all[c * t + column_];
+  }
+  if (c >= slots_.size()) slots_.resize(c + 1);
+  return slots_[c];
+}
+
 LocationTable::Offer LocationTable::offer(ReportRef r) {
-  const ClientId c = r->client();
-  if (c >= slots_.size()) slots_.resize(static_cast<std::size_t>(c) + 1);
-  ReportRef& slot = slots_[c];
+  ReportRef& slot = grow(r->client());
   // The same report again (a flooding duplicate) is never newer: skip the
   // byte-wise line comparison newer_than would make on equal client times.
   if (slot.get() == r.get()) return Offer::Stale;
@@ -13,6 +23,21 @@ LocationTable::Offer LocationTable::offer(ReportRef r) {
   if (!slot) ++count_;
   slot = std::move(r);
   return Offer::Stored;
+}
+
+void LocationTable::clear() {
+  if (shared_) {
+    const std::size_t t = shared_->tables_;
+    for (std::size_t i = column_; count_ > 0 && i < shared_->slots_.size(); i += t) {
+      if (shared_->slots_[i]) {
+        shared_->slots_[i] = ReportRef();
+        --count_;
+      }
+    }
+  } else {
+    slots_.clear();
+  }
+  count_ = 0;
 }
 
 }  // namespace herd

@@ -1,9 +1,16 @@
 #pragma once
 // The newest report per client that one server holds.
 //
-// Layout: a vector indexed by ClientId holding one 8-byte ReportRef per slot,
-// so a server that knows a million clients spends 8 MB on the table plus the
+// Layout: one 8-byte ReportRef per (client) slot, indexed by ClientId, so a
+// server that knows a million clients spends 8 MB on the table plus the
 // shared reports themselves (one per update, shared by every node holding it).
+//
+// A table keeps its slots either in a vector of its own (live mode, tests) or
+// in a column of a SharedTableStorage (the simulator), whose layout is
+// client-major: one client's slots on every server are adjacent. A flood
+// touches one client's slot on server after server, so with shared storage
+// those touches stay in one small region (8 bytes x servers) instead of
+// costing a cache miss in a different table each.
 #include <cstddef>
 #include <vector>
 
@@ -11,29 +18,68 @@
 
 namespace herd {
 
+class SharedTableStorage {
+ public:
+  // Room for `tables` tables (columns); rows (clients) grow on demand.
+  explicit SharedTableStorage(std::size_t tables) : tables_(tables) {}
+  SharedTableStorage(const SharedTableStorage&) = delete;
+  SharedTableStorage& operator=(const SharedTableStorage&) = delete;
+  std::size_t tables() const { return tables_; }
+  std::size_t clients() const { return tables_ ? slots_.size() / tables_ : 0; }
+  // Allocates rows for clients 0..clients-1 up front.
+  void reserve(std::size_t clients) { slots_.reserve(clients * tables_); }
+
+ private:
+  friend class LocationTable;
+  std::size_t tables_;
+  std::vector<ReportRef> slots_;  // [client * tables_ + column]
+};
+
 class LocationTable {
  public:
   enum class Offer { Stored, Stale };
+
+  // A table with its own slots.
+  LocationTable() = default;
+  // A table in column `column` of `shared` (which must outlive it), or with
+  // its own slots when `shared` is null. The column must be empty; it is
+  // emptied again when the table is destroyed.
+  LocationTable(SharedTableStorage* shared, std::size_t column) : shared_(shared), column_(column) {}
+  ~LocationTable() { clear(); }
+  LocationTable(const LocationTable&) = delete;
+  LocationTable& operator=(const LocationTable&) = delete;
 
   // Stores `r` if no report is held for its client or r.newer_than(held);
   // otherwise leaves the table unchanged and returns Stale.
   Offer offer(ReportRef r);
 
-  // The held report for `client`, or null.
   // A cache hint only: starts loading `client`'s slot (the simulator calls
   // it for the next event while it handles the current one).
   void prefetch(ClientId client) const {
-    if (client < slots_.size()) __builtin_prefetch(&slots_[client]);
+    if (const ReportRef* s = slot(client)) __builtin_prefetch(s);
   }
+  // The held report for `client`, or null.
   const ReportRef* find(ClientId client) const {
-    if (client >= slots_.size() || !slots_[client]) return nullptr;
-    return &slots_[client];
+    const ReportRef* s = slot(client);
+    return s && *s ? s : nullptr;
   }
   std::size_t size() const { return count_; }
-  void clear() { slots_.clear(); count_ = 0; }
+  void clear();
 
  private:
-  std::vector<ReportRef> slots_;
+  // The slot of `client` if it exists yet (it may be empty), else null.
+  const ReportRef* slot(ClientId client) const {
+    if (shared_) {
+      return client < shared_->clients() ? &shared_->slots_[client * shared_->tables_ + column_] : nullptr;
+    }
+    return client < slots_.size() ? &slots_[client] : nullptr;
+  }
+  // The slot of `client`, created (empty) if needed.
+  ReportRef& grow(ClientId client);
+
+  SharedTableStorage* shared_ = nullptr;
+  std::size_t column_ = 0;
+  std::vector<ReportRef> slots_;  // own slots (no shared storage)
   std::size_t count_ = 0;
 };
 

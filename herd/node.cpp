@@ -13,6 +13,7 @@ Node::Node(NodeConfig config, NodeContext& ctx, ClientDirectory& clients,
       ctx_(ctx),
       clients_(clients),
       strategy_(std::move(strategy)),
+      table_(config_.shared_table, config_.table_column),
       up_(config_.neighbours.size(), config_.peers_start_up) {}
 
 Node::~Node() = default;

@@ -32,6 +32,11 @@ struct NodeConfig {
   // Live mode starts with every link down and reports each as it connects;
   // the simulator and tests start with every link up.
   bool peers_start_up = true;
+  // Where the location table keeps its slots: its own vector (null), or
+  // column `table_column` of a storage shared with other nodes (the
+  // simulator; see LocationTable).
+  SharedTableStorage* shared_table = nullptr;
+  std::size_t table_column = 0;
 };
 
 class Node final : private PropagationHost {

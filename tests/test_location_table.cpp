@@ -64,3 +64,33 @@ TEST_CASE("reports are shared, not copied, and freed with their last holder") {
   CHECK(r->origin() == "Hill");
   CHECK(r->client_name() == "kiwi");
 }
+
+TEST_CASE("tables sharing client-major storage keep their own columns and empty them when destroyed") {
+  ClientDirectory d;
+  SharedTableStorage shared(3);
+  auto old_kiwi = report(d, "Hill", "kiwi", 10);
+  auto new_kiwi = report(d, "Smith", "kiwi", 12);
+  auto apple = report(d, "Hill", "apple", 1);
+  LocationTable t0(&shared, 0), t2(&shared, 2);
+  {
+    LocationTable t1(&shared, 1);
+    CHECK(t0.offer(old_kiwi) == LocationTable::Offer::Stored);
+    CHECK(t1.offer(new_kiwi) == LocationTable::Offer::Stored);
+    CHECK(t0.offer(apple) == LocationTable::Offer::Stored);  // grows the storage by a row
+    CHECK(shared.clients() == 2);
+    CHECK(t1.offer(old_kiwi) == LocationTable::Offer::Stale);
+    CHECK(t0.find(old_kiwi->client())->get() == old_kiwi.get());
+    CHECK(t1.find(old_kiwi->client())->get() == new_kiwi.get());
+    CHECK(t2.find(old_kiwi->client()) == nullptr);
+    CHECK(t1.find(apple->client()) == nullptr);
+    CHECK((t0.size() == 2 && t1.size() == 1 && t2.size() == 0));
+  }
+  // t1 is gone (a crash): a new table in its column starts empty, the others keep theirs.
+  LocationTable again(&shared, 1);
+  CHECK(again.find(old_kiwi->client()) == nullptr);
+  CHECK(again.size() == 0);
+  CHECK(t0.find(apple->client())->get() == apple.get());
+  t0.clear();
+  CHECK(t0.find(old_kiwi->client()) == nullptr);
+  CHECK(t0.size() == 0);
+}

@@ -51,7 +51,7 @@ class VirtualNetwork::Ctx final : public NodeContext, public NodeObserver {
 
 VirtualNetwork::VirtualNetwork(const Topology& topology, NetworkConfig config,
                                NetworkObserver& observer)
-    : config_(std::move(config)), observer_(observer), names_(topology.names), rng_(config_.seed) {
+    : config_(std::move(config)), observer_(observer), names_(topology.names), tables_(topology.size()), rng_(config_.seed) {
   const auto n = static_cast<std::uint32_t>(topology.size());
   models_.push_back(config_.latency);
   links_.reserve(topology.links.size());
@@ -104,6 +104,8 @@ void VirtualNetwork::build_node(std::uint32_t n) {
   cfg.name = names_[n];
   cfg.neighbours.assign(adj_.begin() + adj_begin_[n], adj_.begin() + adj_begin_[n + 1]);
   cfg.peers_start_up = true;
+  cfg.shared_table = &tables_;
+  cfg.table_column = n;
   nodes_[n].node = std::make_unique<Node>(std::move(cfg), *nodes_[n].ctx, clients_,
                                           config_.make_strategy());
 }

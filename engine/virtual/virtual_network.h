@@ -157,6 +157,9 @@ class VirtualNetwork {
   NetworkObserver& observer_;
   ClientDirectory clients_;
   std::vector<std::string> names_;
+  // Every node's location table, client-major (see LocationTable): one
+  // flood walks one client's row. Declared before nodes_ so it outlives them.
+  SharedTableStorage tables_;
   std::vector<Slot> nodes_;
   // CSR adjacency: neighbours of n are adj_[adj_begin_[n] .. adj_begin_[n+1]),
   // sorted, with the link index of each in adj_link_.
