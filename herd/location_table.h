@@ -28,6 +28,11 @@ class SharedTableStorage {
   std::size_t clients() const { return tables_ ? slots_.size() / tables_ : 0; }
   // Allocates rows for clients 0..clients-1 up front.
   void reserve(std::size_t clients) { slots_.reserve(clients * tables_); }
+  // A cache hint only: starts loading the slot of `client` in `column`.
+  void prefetch(ClientId client, std::size_t column) const {
+    const std::size_t i = static_cast<std::size_t>(client) * tables_ + column;
+    if (i < slots_.size()) __builtin_prefetch(&slots_[i]);
+  }
 
  private:
   friend class LocationTable;
@@ -53,11 +58,6 @@ class LocationTable {
   // otherwise leaves the table unchanged and returns Stale.
   Offer offer(ReportRef r);
 
-  // A cache hint only: starts loading `client`'s slot (the simulator calls
-  // it for the next event while it handles the current one).
-  void prefetch(ClientId client) const {
-    if (const ReportRef* s = slot(client)) __builtin_prefetch(s);
-  }
   // The held report for `client`, or null.
   const ReportRef* find(ClientId client) const {
     const ReportRef* s = slot(client);

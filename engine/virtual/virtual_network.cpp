@@ -261,13 +261,13 @@ std::uint64_t VirtualNetwork::run_until(Nanos end) {
     std::uint32_t next_node = 0;
     const Report* next_report = queue_.peek_message(next_node);
     if (next_report) {
+      tables_.prefetch(next_report->client(), next_node);
       if (const Node* n = nodes_[next_node].node.get()) {
         __builtin_prefetch(n);
         __builtin_prefetch(&n->table());  // on the node's second cache line
       }
     }
     dispatch(e);
-    if (next_report && nodes_[next_node].alive) nodes_[next_node].node->table().prefetch(next_report->client());
     ++processed;
   }
   counters_.events += processed;
