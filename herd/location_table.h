@@ -12,6 +12,7 @@
 // those touches stay in one small region (8 bytes x servers) instead of
 // costing a cache miss in a different table each.
 #include <cstddef>
+#include <memory_resource>
 #include <vector>
 
 #include "herd/report.h"
@@ -20,8 +21,11 @@ namespace herd {
 
 class SharedTableStorage {
  public:
-  // Room for `tables` tables (columns); rows (clients) grow on demand.
-  explicit SharedTableStorage(std::size_t tables) : tables_(tables) {}
+  // Room for `tables` tables (columns); rows (clients) grow on demand, from
+  // `memory` (the simulator passes one backed by huge pages).
+  explicit SharedTableStorage(std::size_t tables,
+                              std::pmr::memory_resource* memory = std::pmr::new_delete_resource())
+      : tables_(tables), slots_(memory) {}
   SharedTableStorage(const SharedTableStorage&) = delete;
   SharedTableStorage& operator=(const SharedTableStorage&) = delete;
   std::size_t tables() const { return tables_; }
@@ -37,7 +41,7 @@ class SharedTableStorage {
  private:
   friend class LocationTable;
   std::size_t tables_;
-  std::vector<ReportRef> slots_;  // [client * tables_ + column]
+  std::pmr::vector<ReportRef> slots_;  // [client * tables_ + column]
 };
 
 class LocationTable {

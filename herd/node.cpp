@@ -9,12 +9,24 @@ namespace herd {
 
 Node::Node(NodeConfig config, NodeContext& ctx, ClientDirectory& clients,
            std::unique_ptr<PropagationStrategy> strategy)
-    : config_(std::move(config)),
-      ctx_(ctx),
-      clients_(clients),
+    : ctx_(ctx),
       strategy_(std::move(strategy)),
-      table_(config_.shared_table, config_.table_column),
-      up_(config_.neighbours.size(), config_.peers_start_up) {}
+      table_(config.shared_table, config.table_column),
+      config_(std::move(config)),
+      clients_(clients),
+      up_rest_(config_.neighbours.size() > 64 ? config_.neighbours.size() - 64 : 0, config_.peers_start_up) {
+  for (std::size_t i = 0; i < config_.neighbours.size() && i < 64; ++i) set_link_up(i, config_.peers_start_up);
+}
+
+void Node::set_link_up(std::size_t index, bool up) {
+  if (index >= 64) {
+    up_rest_[index - 64] = up;
+  } else if (up) {
+    up_first_ |= std::uint64_t{1} << index;
+  } else {
+    up_first_ &= ~(std::uint64_t{1} << index);
+  }
+}
 
 Node::~Node() = default;
 
@@ -126,14 +138,14 @@ void Node::on_peer_message(PeerId from, const PeerMessage& m) {
 void Node::on_peer_up(PeerId p) {
   auto it = std::find(config_.neighbours.begin(), config_.neighbours.end(), p);
   if (it == config_.neighbours.end()) return;
-  up_[static_cast<std::size_t>(it - config_.neighbours.begin())] = true;
+  set_link_up(static_cast<std::size_t>(it - config_.neighbours.begin()), true);
   strategy_->on_peer_up(*this, p);
 }
 
 void Node::on_peer_down(PeerId p) {
   auto it = std::find(config_.neighbours.begin(), config_.neighbours.end(), p);
   if (it == config_.neighbours.end()) return;
-  up_[static_cast<std::size_t>(it - config_.neighbours.begin())] = false;
+  set_link_up(static_cast<std::size_t>(it - config_.neighbours.begin()), false);
   strategy_->on_peer_down(*this, p);
 }
 

@@ -94,17 +94,27 @@ class Node final : private PropagationHost {
 
   // PropagationHost
   std::span<const PeerId> neighbours() const override { return config_.neighbours; }
-  bool link_up(std::size_t index) const override { return up_[index]; }
+  bool link_up(std::size_t index) const override {
+    return index < 64 ? (up_first_ >> index) & 1u : up_rest_[index - 64];
+  }
+  void set_link_up(std::size_t index, bool up);
   void send(PeerId to, const PeerMessage& m) override;
   void start_timer(TimerId id, Nanos delay) override { ctx_.start_timer(id, delay); }
   Nanos now() const override { return ctx_.now(); }
 
-  NodeConfig config_;
+  // What handling a peer message touches comes first, so it shares the
+  // node's first two cache lines (the simulator prefetches them).
   NodeContext& ctx_;
-  ClientDirectory& clients_;
   std::unique_ptr<PropagationStrategy> strategy_;
   LocationTable table_;
-  std::vector<bool> up_;  // parallel to config_.neighbours
+  // Up-state of each link, parallel to config_.neighbours: one bit each, the
+  // first 64 inside the node (a flood reads them for every stored report, and
+  // a separate allocation would cost a cache miss each time), the rest of a
+  // hub's in a vector.
+  std::uint64_t up_first_ = 0;
+  NodeConfig config_;
+  ClientDirectory& clients_;
+  std::vector<bool> up_rest_;
   // Looked up by key only, never iterated, so hash order cannot leak into
   // results.
   std::unordered_map<ConnId, Conn> conns_;

@@ -56,7 +56,7 @@ void Metrics::stored(std::uint32_t node, const ReportRef& r, std::uint16_t hops,
   if (pos == 0) return;
   const std::uint32_t id = c.updates[pos - 1];
   const Update& u = updates_[id];
-  if (u.sampled) deliveries_.push_back({id, node, now, hops});
+  if (u.sampled) deliveries_.push_back({now, id, node, hops});
   std::uint32_t from = position(c, previous);
   if (!crash_floor_.empty()) {
     auto it = crash_floor_.find(node);
@@ -124,7 +124,9 @@ void Metrics::finish(results::RunRecord& rec, std::uint64_t messages_sent, std::
     coverage_sum += u.reachable ? static_cast<double>(u.reached) / u.reachable : 1.0;
     rec.updates.push_back(std::move(row));
   }
-  rec.deliveries = deliveries_;
+  rec.deliveries.clear();
+  rec.deliveries.reserve(deliveries_.size());
+  for (const Delivery& d : deliveries_) rec.deliveries.push_back({d.update, d.node, d.at, d.hops});
   rec.reads = reads_;
   rec.coverage = coverage_;
 

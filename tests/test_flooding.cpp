@@ -163,3 +163,31 @@ TEST_CASE("a far server answers WHATSAT with the origin's AT line") {
   const std::string out = net.take_output(campbell, 7);
   CHECK(out.rfind(at + "{\n", 0) == 0);
 }
+
+TEST_CASE("a hub with more than 64 links tracks each link's state (inline bits and beyond)") {
+  // A star: hub 0 with 100 leaves. The node keeps the first 64 link states
+  // in a word and the rest in a vector; cut one link on each side of that line.
+  Topology star;
+  star.names.push_back("hub");
+  for (std::size_t i = 1; i <= 100; ++i) {
+    star.names.push_back("leaf" + std::to_string(i));
+    star.links.emplace_back(0, i);
+  }
+  MemoryNetwork net(star, kNow);
+  const std::vector<std::size_t> cut = {1, 63, 64, 65, 100};  // neighbour indices 0, 62, 63, 64, 99
+  for (std::size_t leaf : cut) net.set_link(0, leaf, false);
+  net.client_send(0, 1, "IAMAT kiwi +1+1 1621464827\n");
+  REQUIRE(net.in_flight().size() == 100 - cut.size());
+  for (const auto& m : net.in_flight()) {
+    CHECK(std::find(cut.begin(), cut.end(), m.to) == cut.end());
+  }
+  net.deliver_all();
+  for (std::size_t leaf = 1; leaf <= 100; ++leaf) {
+    const bool is_cut = std::find(cut.begin(), cut.end(), leaf) != cut.end();
+    CHECK(net.node(leaf).table().size() == (is_cut ? 0u : 1u));
+  }
+  // Bring them back: the next report reaches every leaf.
+  for (std::size_t leaf : cut) net.set_link(0, leaf, true);
+  net.client_send(0, 1, "IAMAT kiwi +1+1 1621464828\n");
+  CHECK(net.in_flight().size() == 100);
+}

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/virtual/huge_pages.h"
 #include "herd/report.h"
 #include "herd/types.h"
 
@@ -213,7 +214,7 @@ class EventQueue {
   std::vector<std::vector<Key>> ring_ = std::vector<std::vector<Key>>(kBuckets);
   std::uint64_t current_ = 0;  // the bucket active_ covers
   std::size_t in_ring_ = 0, pending_ = 0;
-  std::vector<Body> bodies_;
+  std::vector<Body, HugePageAllocator<Body>> bodies_;
   std::vector<std::uint32_t> free_;
   std::uint64_t next_seq_ = 0;
 };

@@ -3,55 +3,42 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "engine/virtual/huge_pages.h"
 #include "herd/offline_places.h"
 
 namespace herd::virt {
 
-// One node's window on the simulated world; also its observer, forwarding
-// each call to the network's observer with the node index attached.
-class VirtualNetwork::Ctx final : public NodeContext, public NodeObserver {
- public:
-  Ctx(VirtualNetwork& net, std::uint32_t index) : net_(net), index_(index) {}
+Nanos VirtualNetwork::Ctx::now() { return net_->config_.epoch + net_->now_ + net_->nodes_[index_].skew; }
+void VirtualNetwork::Ctx::send_to_client(ConnId conn, std::string_view bytes) {
+  net_->observer_.client_output(index_, conn, bytes);
+}
+void VirtualNetwork::Ctx::send_to_peer(PeerId peer, const PeerMessage& m) { net_->send(index_, peer, m); }
+void VirtualNetwork::Ctx::start_timer(TimerId id, Nanos delay) { net_->timer(index_, id, delay); }
+void VirtualNetwork::Ctx::lookup_places(LookupId id, const PlacesQuery& q) { net_->lookup(index_, id, q); }
 
-  Nanos now() override { return net_.config_.epoch + net_.now_ + net_.nodes_[index_].skew; }
-  void send_to_client(ConnId conn, std::string_view bytes) override {
-    net_.observer_.client_output(index_, conn, bytes);
+void VirtualNetwork::Ctx::client_report(const Report& r, bool stored) {
+  // The node holds the report it just made; hand the observer that ref.
+  const ReportRef* held = net_->nodes_[index_].node->table().find(r.client());
+  if (held && held->get() == &r) {
+    net_->observer_.client_report(index_, *held, stored);
+  } else {
+    // Stale: the node keeps its newer report; the observer only needs the fields.
+    net_->observer_.client_report(index_, ReportRef(), stored);
   }
-  void close_client(ConnId) override {}
-  void send_to_peer(PeerId peer, const PeerMessage& m) override { net_.send(index_, peer, m); }
-  void start_timer(TimerId id, Nanos delay) override { net_.timer(index_, id, delay); }
-  void lookup_places(LookupId id, const PlacesQuery& q) override { net_.lookup(index_, id, q); }
-  NodeObserver& observer() override { return *this; }
-
-  // NodeObserver
-  void client_report(const Report& r, bool stored) override {
-    // The node holds the report it just made; hand the observer that ref.
-    const ReportRef* held = net_.nodes_[index_].node->table().find(r.client());
-    if (held && held->get() == &r) {
-      net_.observer_.client_report(index_, *held, stored);
-    } else {
-      // Stale: the node keeps its newer report; the observer only needs the fields.
-      net_.observer_.client_report(index_, ReportRef(), stored);
-    }
-  }
-  void peer_report(PeerId from, const PeerMessage& m, bool stored) override {
-    net_.observer_.peer_report(index_, from, m, stored, net_.previous_);
-  }
-  void whatsat(ClientId client, const Report& served) override {
-    net_.observer_.whatsat(index_, client, served);
-  }
-  void invalid_line(ConnId, std::string_view line, bool) override {
-    net_.observer_.invalid_line(index_, line);
-  }
-
- private:
-  VirtualNetwork& net_;
-  std::uint32_t index_;
-};
+}
+void VirtualNetwork::Ctx::peer_report(PeerId from, const PeerMessage& m, bool stored) {
+  net_->observer_.peer_report(index_, from, m, stored, net_->previous_);
+}
+void VirtualNetwork::Ctx::whatsat(ClientId client, const Report& served) {
+  net_->observer_.whatsat(index_, client, served);
+}
+void VirtualNetwork::Ctx::invalid_line(ConnId, std::string_view line, bool) {
+  net_->observer_.invalid_line(index_, line);
+}
 
 VirtualNetwork::VirtualNetwork(const Topology& topology, NetworkConfig config,
                                NetworkObserver& observer)
-    : config_(std::move(config)), observer_(observer), names_(topology.names), tables_(topology.size()), rng_(config_.seed) {
+    : config_(std::move(config)), observer_(observer), names_(topology.names), tables_(topology.size(), HugePageResource::instance()), rng_(config_.seed) {
   const auto n = static_cast<std::uint32_t>(topology.size());
   models_.push_back(config_.latency);
   links_.reserve(topology.links.size());
@@ -90,14 +77,25 @@ VirtualNetwork::VirtualNetwork(const Topology& topology, NetworkConfig config,
       adj_link_[k] = row[k - lo].second;
     }
   }
-  nodes_.resize(n);
+  size_ = n;
+  nodes_ = std::unique_ptr<Slot[], SlotsDeleter>(
+      static_cast<Slot*>(allocate_huge(n * sizeof(Slot))), SlotsDeleter(n));
   for (std::uint32_t i = 0; i < n; ++i) {
-    nodes_[i].ctx = std::make_unique<Ctx>(*this, i);
+    new (&nodes_[i]) Slot();
+    nodes_.get_deleter().constructed = i + 1;
+  }
+  for (std::uint32_t i = 0; i < n; ++i) {
+    nodes_[i].ctx.init(*this, i);
     build_node(i);
   }
 }
 
 VirtualNetwork::~VirtualNetwork() = default;
+
+void VirtualNetwork::SlotsDeleter::operator()(Slot* p) const {
+  for (std::size_t i = constructed; i-- > 0;) p[i].~Slot();
+  deallocate_huge(p, capacity * sizeof(Slot));
+}
 
 void VirtualNetwork::build_node(std::uint32_t n) {
   NodeConfig cfg;
@@ -106,12 +104,11 @@ void VirtualNetwork::build_node(std::uint32_t n) {
   cfg.peers_start_up = true;
   cfg.shared_table = &tables_;
   cfg.table_column = n;
-  nodes_[n].node = std::make_unique<Node>(std::move(cfg), *nodes_[n].ctx, clients_,
-                                          config_.make_strategy());
+  nodes_[n].node.emplace(std::move(cfg), nodes_[n].ctx, clients_, config_.make_strategy());
 }
 
 std::int64_t VirtualNetwork::link_index(std::uint32_t a, std::uint32_t b) const {
-  if (a >= nodes_.size() || b >= nodes_.size()) return -1;
+  if (a >= size_ || b >= size_) return -1;
   const auto first = adj_.begin() + adj_begin_[a], last = adj_.begin() + adj_begin_[a + 1];
   const auto it = std::lower_bound(first, last, b);
   if (it == last || *it != b) return -1;
@@ -262,10 +259,10 @@ std::uint64_t VirtualNetwork::run_until(Nanos end) {
     const Report* next_report = queue_.peek_message(next_node);
     if (next_report) {
       tables_.prefetch(next_report->client(), next_node);
-      if (const Node* n = nodes_[next_node].node.get()) {
-        __builtin_prefetch(n);
-        __builtin_prefetch(&n->table());  // on the node's second cache line
-      }
+      const Slot& slot = nodes_[next_node];
+      __builtin_prefetch(&slot);
+      __builtin_prefetch(reinterpret_cast<const char*>(&slot) + 64);
+      __builtin_prefetch(reinterpret_cast<const char*>(&slot) + 128);
     }
     dispatch(e);
     ++processed;
@@ -309,7 +306,7 @@ void VirtualNetwork::restore_link(std::size_t link) {
 }
 
 void VirtualNetwork::partition(const std::string& name, std::vector<std::uint32_t> group_of) {
-  group_of.resize(nodes_.size(), 0);
+  group_of.resize(size_, 0);
   change_links([&] {
     for (auto& l : links_) {
       if (group_of[l.a] != group_of[l.b]) ++l.blocked;
@@ -360,7 +357,7 @@ void VirtualNetwork::restart(std::uint32_t n) {
 }
 
 std::vector<std::uint32_t> VirtualNetwork::components() const {
-  const auto n = static_cast<std::uint32_t>(nodes_.size());
+  const auto n = static_cast<std::uint32_t>(size_);
   constexpr std::uint32_t kNone = 0xFFFFFFFFu;
   std::vector<std::uint32_t> label(n, kNone);
   std::vector<std::uint32_t> stack;

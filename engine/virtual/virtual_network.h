@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,10 +60,10 @@ class VirtualNetwork {
   VirtualNetwork(const VirtualNetwork&) = delete;
   VirtualNetwork& operator=(const VirtualNetwork&) = delete;
 
-  std::size_t size() const { return nodes_.size(); }
+  std::size_t size() const { return size_; }
   std::size_t link_count() const { return links_.size(); }
   // The node, or null while crashed.
-  Node* node(std::uint32_t n) { return nodes_[n].node.get(); }
+  Node* node(std::uint32_t n) { return nodes_[n].node ? &*nodes_[n].node : nullptr; }
   bool alive(std::uint32_t n) const { return nodes_[n].alive; }
   ClientDirectory& clients() { return clients_; }
   const NetworkCounters& counters() const { return counters_; }
@@ -115,10 +116,33 @@ class VirtualNetwork {
   std::uint64_t run_until(Nanos end);
 
  private:
-  class Ctx;
-  struct Slot {
-    std::unique_ptr<Ctx> ctx;
-    std::unique_ptr<Node> node;
+  // One node's window on the simulated world; also its observer, forwarding
+  // each call to the network's observer with the node index attached.
+  class Ctx final : public NodeContext, public NodeObserver {
+   public:
+    void init(VirtualNetwork& net, std::uint32_t index) { net_ = &net; index_ = index; }
+    Nanos now() override;
+    void send_to_client(ConnId conn, std::string_view bytes) override;
+    void close_client(ConnId) override {}
+    void send_to_peer(PeerId peer, const PeerMessage& m) override;
+    void start_timer(TimerId id, Nanos delay) override;
+    void lookup_places(LookupId id, const PlacesQuery& q) override;
+    NodeObserver& observer() override { return *this; }
+    void client_report(const Report& r, bool stored) override;
+    void peer_report(PeerId from, const PeerMessage& m, bool stored) override;
+    void whatsat(ClientId client, const Report& served) override;
+    void invalid_line(ConnId, std::string_view line, bool) override;
+
+   private:
+    VirtualNetwork* net_ = nullptr;
+    std::uint32_t index_ = 0;
+  };
+  // Everything of one node in one place: a message's receiver, its context
+  // and the node itself sit in one array, not in allocations scattered over
+  // the heap (a big run is bound by cache and TLB misses on exactly these).
+  struct alignas(64) Slot {
+    Ctx ctx;
+    std::optional<Node> node;  // empty while crashed
     Nanos skew = 0;
     std::uint32_t generation = 0;
     bool alive = true;
@@ -160,7 +184,14 @@ class VirtualNetwork {
   // Every node's location table, client-major (see LocationTable): one
   // flood walks one client's row. Declared before nodes_ so it outlives them.
   SharedTableStorage tables_;
-  std::vector<Slot> nodes_;
+  struct SlotsDeleter {
+    SlotsDeleter() noexcept {}
+    SlotsDeleter(std::size_t cap) noexcept : capacity(cap) {}
+    std::size_t capacity = 0, constructed = 0;
+    void operator()(Slot* p) const;
+  };
+  std::size_t size_ = 0;
+  std::unique_ptr<Slot[], SlotsDeleter> nodes_;  // on huge pages (huge_pages.h)
   // CSR adjacency: neighbours of n are adj_[adj_begin_[n] .. adj_begin_[n+1]),
   // sorted, with the link index of each in adj_link_.
   std::vector<std::uint32_t> adj_begin_, adj_, adj_link_;
