@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <set>
 #include <tuple>
 #include <vector>
 
@@ -130,5 +131,48 @@ TEST_CASE("event queue accepts an earlier push after peeking ahead across an idl
   CHECK(q.pop().a == 2);
   CHECK(q.pop().a == 1);
   CHECK(q.pop().a == 3);  // equal times: insertion order
+  CHECK(q.empty());
+}
+
+TEST_CASE("event queue sorts crowded buckets exactly - radix path, ties, late pushes") {
+  // Thousands of events per ~1 ms bucket (the radix sort's case), times over
+  // every low bit, many exact ties, and pushes into the bucket being popped.
+  EventQueue q;
+  herd::virt::Rng rng(23);
+  std::set<std::tuple<herd::Nanos, std::uint32_t>> reference;  // (time, tag): tag = insertion order
+  std::uint32_t tag = 0;
+  herd::Nanos now = 0;
+  std::size_t mismatches = 0, popped = 0;
+  for (int round = 0; round < 60; ++round) {
+    for (int k = 0; k < 3000; ++k) {
+      Event e;
+      switch (rng.below(4)) {
+        case 0: e.time = now + static_cast<herd::Nanos>(rng.below(8 << 20)); break;        // any low bits
+        case 1: e.time = ((now >> 20) + 2) << 20 | static_cast<herd::Nanos>(rng.below(4)); break;  // ties
+        case 2: e.time = now + static_cast<herd::Nanos>(rng.below(1000)); break;          // the current bucket
+        default: e.time = now + 3'000'000 + static_cast<herd::Nanos>(rng.below(64)) * 1024; break;
+      }
+      e.a = tag;
+      reference.emplace(e.time, tag++);
+      q.push(std::move(e));
+    }
+    for (int k = 0; k < 2500; ++k) {
+      const auto want = *reference.begin();
+      reference.erase(reference.begin());
+      Event e = q.pop();
+      if (std::make_tuple(e.time, e.a) != want) ++mismatches;
+      ++popped;
+      now = e.time;
+    }
+  }
+  while (!reference.empty()) {
+    const auto want = *reference.begin();
+    reference.erase(reference.begin());
+    Event e = q.pop();
+    if (std::make_tuple(e.time, e.a) != want) ++mismatches;
+    ++popped;
+  }
+  CHECK(popped == 180'000);
+  CHECK(mismatches == 0);
   CHECK(q.empty());
 }

@@ -5,8 +5,9 @@
 //
 // Layout, for speed at millions of events a second:
 // - 16-byte keys {time, seq << 24 | slot} in a calendar queue (see the
-//   private section): pushes are appends, and the only heaps sifted are
-//   small ones (4-ary: a key's four children share one cache line);
+//   private section): pushes are appends, each bucket is radix-sorted once
+//   when its time comes, and the only heaps sifted are small ones (4-ary: a
+//   key's four children share one cache line);
 // - the event bodies (24 bytes: ReportRef, three ids, hop count, kind) sit
 //   in a slab indexed by `slot`, reused last-freed-first so hot slots stay
 //   in cache. A peer message carries the shared ReportRef, never text.
@@ -50,7 +51,7 @@ class EventQueue {
   // queue's current bucket forward; later pushes may still be earlier.
   Nanos next_time() {
     fill_active();
-    return active_.front().time;
+    return next_key().time;
   }
 
   // Stamps `e` with the next sequence number and inserts it.
@@ -76,7 +77,7 @@ class EventQueue {
     ++pending_;
     const std::uint64_t bucket = bucket_of(k.time);
     if (bucket <= current_) {
-      heap_push(active_, k);
+      heap_push(late_, k);
     } else if (bucket < current_ + kBuckets) {
       auto& v = ring_[bucket % kBuckets];
       if (v.capacity() == 0 && !spare_.empty()) {
@@ -94,8 +95,8 @@ class EventQueue {
   // node and report (null when not known without moving buckets). Cache
   // hints only: a push before the next pop may change what comes next.
   const Report* peek_message(std::uint32_t& node) const {
-    if (active_.empty()) return nullptr;
-    const Body& b = bodies_[static_cast<std::uint32_t>(active_.front().order & 0xFFFFFF)];
+    if (pos_ == sorted_.size() && late_.empty()) return nullptr;
+    const Body& b = bodies_[static_cast<std::uint32_t>(next_key().order & 0xFFFFFF)];
     if (b.kind != Event::Kind::PeerMessage) return nullptr;
     node = b.b;
     return b.report.get();
@@ -104,7 +105,7 @@ class EventQueue {
   // Removes and returns the earliest event (ties: lowest sequence).
   Event pop() {
     fill_active();
-    const Key top = heap_pop(active_);
+    const Key top = take_next();
     --pending_;
     const auto slot = static_cast<std::uint32_t>(top.order & 0xFFFFFF);
     Body& b = bodies_[slot];
@@ -117,20 +118,24 @@ class EventQueue {
     e.hops = b.hops;
     e.kind = b.kind;
     free_.push_back(slot);
-    // Cache hints: the next event is the heap's top, the one after most
-    // likely one of its four children; their bodies are scattered in the slab.
-    const std::size_t ahead = std::min<std::size_t>(active_.size(), 5);
-    for (std::size_t i = 0; i < ahead; ++i) __builtin_prefetch(&bodies_[active_[i].order & 0xFFFFFF]);
+    // Cache hint: the bodies of the next few events (almost always the next
+    // in the sorted run) are scattered in the slab.
+    const std::size_t ahead = std::min<std::size_t>(sorted_.size(), pos_ + 4);
+    for (std::size_t i = pos_; i < ahead; ++i) __builtin_prefetch(&bodies_[sorted_[i].order & 0xFFFFFF]);
+    if (!late_.empty()) __builtin_prefetch(&bodies_[late_.front().order & 0xFFFFFF]);
     return e;
   }
 
  private:
   // A calendar queue: events fall into buckets of 2^20 ns (about 1 ms) of
-  // virtual time. `active_` is a small min-heap holding every event of the
-  // current bucket (and any pushed for an earlier time); the next 4,095
-  // buckets are unsorted vectors in a ring (a push is an append); anything
-  // later waits in the `far_` heap until its bucket comes up. Heaps stay
-  // small enough for the cache; ties still break by sequence.
+  // virtual time. The next 4,095 buckets are unsorted vectors in a ring (a
+  // push is an append, in sequence order); anything later waits in the `far_`
+  // heap until its bucket comes up. When a bucket comes up it is sorted once
+  // into `sorted_` by a stable radix sort on the time's low 20 bits (within a
+  // bucket that is the whole order, and stability keeps sequence order for
+  // ties), then popped from the front. Events that land in the current bucket
+  // after that, or come from `far_`, go to the small `late_` heap; pop takes
+  // the smaller of the two fronts by (time, sequence).
   static constexpr int kBucketShift = 20;
   static constexpr std::uint64_t kBuckets = 4096;
   static constexpr std::size_t kSpareBuckets = 64;
@@ -150,9 +155,22 @@ class EventQueue {
     return x.time < y.time || (x.time == y.time && x.order < y.order);
   }
 
-  // Makes `active_` non-empty (pending_ > 0), advancing the current bucket.
+  // The next key (sorted_ or late_ must not both be empty).
+  const Key& next_key() const {
+    if (late_.empty() || (pos_ < sorted_.size() && before(sorted_[pos_], late_.front()))) return sorted_[pos_];
+    return late_.front();
+  }
+  Key take_next() {
+    if (late_.empty() || (pos_ < sorted_.size() && before(sorted_[pos_], late_.front()))) return sorted_[pos_++];
+    return heap_pop(late_);
+  }
+
+  // Makes sure an event of the current bucket is ready (pending_ > 0),
+  // advancing the current bucket.
   void fill_active() {
-    while (active_.empty()) {
+    while (pos_ == sorted_.size() && late_.empty()) {
+      sorted_.clear();
+      pos_ = 0;
       if (in_ring_ == 0) {
         // Nothing near: jump straight to the far heap's first bucket.
         current_ = bucket_of(far_.front().time);
@@ -162,7 +180,7 @@ class EventQueue {
       auto& bucket = ring_[current_ % kBuckets];
       if (!bucket.empty()) {
         in_ring_ -= bucket.size();
-        for (const Key& k : bucket) heap_push(active_, k);
+        sort_bucket(bucket);
         // Idle capacity in 4,096 buckets would add up, so a drained bucket
         // gives its storage back; but allocating afresh for every bucket
         // costs malloc and page faults, so a few are kept for reuse.
@@ -170,8 +188,31 @@ class EventQueue {
         if (spare_.size() < kSpareBuckets) spare_.push_back(std::move(bucket));
         std::vector<Key>().swap(bucket);
       }
-      while (!far_.empty() && bucket_of(far_.front().time) <= current_) heap_push(active_, heap_pop(far_));
+      while (!far_.empty() && bucket_of(far_.front().time) <= current_) heap_push(late_, heap_pop(far_));
     }
+  }
+
+  // Fills sorted_ with `bucket` (all in one bucket, in sequence order) by
+  // (time, sequence). Small buckets by comparison; big ones by two stable
+  // counting passes of 10 bits each, with no data-dependent branches.
+  void sort_bucket(const std::vector<Key>& bucket) {
+    const std::size_t n = bucket.size();
+    if (n < 128) {
+      sorted_.assign(bucket.begin(), bucket.end());
+      std::sort(sorted_.begin(), sorted_.end(), before);
+      return;
+    }
+    static_assert(kBucketShift == 20, "two 10-bit radix passes cover the bucket's low bits");
+    sorted_.resize(n);
+    scratch_.resize(n);
+    radix_pass(bucket.data(), scratch_.data(), n, 0);
+    radix_pass(scratch_.data(), sorted_.data(), n, 10);
+  }
+  static void radix_pass(const Key* in, Key* out, std::size_t n, int shift) {
+    std::uint32_t count[1025] = {};
+    for (std::size_t i = 0; i < n; ++i) ++count[((static_cast<std::uint64_t>(in[i].time) >> shift) & 1023) + 1];
+    for (std::size_t d = 1; d <= 1024; ++d) count[d] += count[d - 1];
+    for (std::size_t i = 0; i < n; ++i) out[count[(static_cast<std::uint64_t>(in[i].time) >> shift) & 1023]++] = in[i];
   }
 
   // 4-ary min-heaps with hole-based sifting.
@@ -209,10 +250,12 @@ class EventQueue {
     return top;
   }
 
-  std::vector<Key> active_, far_;
+  std::vector<Key> sorted_, scratch_;  // the current bucket, sorted; radix scratch
+  std::size_t pos_ = 0;                // next in sorted_
+  std::vector<Key> late_, far_;        // heaps
   std::vector<std::vector<Key>> spare_;  // drained buckets' storage, for reuse
   std::vector<std::vector<Key>> ring_ = std::vector<std::vector<Key>>(kBuckets);
-  std::uint64_t current_ = 0;  // the bucket active_ covers
+  std::uint64_t current_ = 0;  // the bucket being popped
   std::size_t in_ring_ = 0, pending_ = 0;
   std::vector<Body, HugePageAllocator<Body>> bodies_;
   std::vector<std::uint32_t> free_;
