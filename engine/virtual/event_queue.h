@@ -91,13 +91,14 @@ class EventQueue {
     }
   }
 
-  // If the event pop() would return next is a peer message, its receiving
-  // node and report (null when not known without moving buckets). Cache
-  // hints only: a push before the next pop may change what comes next.
-  const Report* peek_message(std::uint32_t& node) const {
+  // If the event pop() would return next is a peer message, its link,
+  // receiving node and report (null when not known without moving buckets).
+  // Cache hints only: a push before the next pop may change what comes next.
+  const Report* peek_message(std::uint32_t& link, std::uint32_t& node) const {
     if (pos_ == sorted_.size() && late_.empty()) return nullptr;
     const Body& b = bodies_[static_cast<std::uint32_t>(next_key().order & 0xFFFFFF)];
     if (b.kind != Event::Kind::PeerMessage) return nullptr;
+    link = b.a;
     node = b.b;
     return b.report.get();
   }

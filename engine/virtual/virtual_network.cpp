@@ -56,25 +56,23 @@ VirtualNetwork::VirtualNetwork(const Topology& topology, NetworkConfig config,
   adj_begin_.assign(n + 1, 0);
   for (std::uint32_t i = 0; i < n; ++i) adj_begin_[i + 1] = adj_begin_[i] + degree[i];
   adj_.resize(adj_begin_[n]);
-  adj_link_.resize(adj_begin_[n]);
   std::vector<std::uint32_t> fill(adj_begin_.begin(), adj_begin_.end() - 1);
   for (std::uint32_t li = 0; li < links_.size(); ++li) {
     const Link& l = links_[li];
-    adj_[fill[l.a]] = l.b; adj_link_[fill[l.a]++] = li;
-    adj_[fill[l.b]] = l.a; adj_link_[fill[l.b]++] = li;
+    adj_[fill[l.a]++] = {l.b, li};
+    adj_[fill[l.b]++] = {l.a, li};
   }
   for (std::uint32_t i = 0; i < n; ++i) {
     // Sort each row by neighbour, keeping link indices alongside.
     const std::uint32_t lo = adj_begin_[i], hi = adj_begin_[i + 1];
     std::vector<std::pair<std::uint32_t, std::uint32_t>> row;
     row.reserve(hi - lo);
-    for (std::uint32_t k = lo; k < hi; ++k) row.emplace_back(adj_[k], adj_link_[k]);
+    for (std::uint32_t k = lo; k < hi; ++k) row.emplace_back(adj_[k].peer, adj_[k].link);
     std::sort(row.begin(), row.end());
     for (std::uint32_t k = lo; k < hi; ++k) {
       if (k > lo && row[k - lo].first == row[k - lo - 1].first)
         throw std::invalid_argument("topology has a duplicate link");
-      adj_[k] = row[k - lo].first;
-      adj_link_[k] = row[k - lo].second;
+      adj_[k] = {row[k - lo].first, row[k - lo].second};
     }
   }
   size_ = n;
@@ -100,7 +98,7 @@ void VirtualNetwork::SlotsDeleter::operator()(Slot* p) const {
 void VirtualNetwork::build_node(std::uint32_t n) {
   NodeConfig cfg;
   cfg.name = names_[n];
-  cfg.neighbours.assign(adj_.begin() + adj_begin_[n], adj_.begin() + adj_begin_[n + 1]);
+  for (std::uint32_t k = adj_begin_[n]; k < adj_begin_[n + 1]; ++k) cfg.neighbours.push_back(adj_[k].peer);
   cfg.peers_start_up = true;
   cfg.shared_table = &tables_;
   cfg.table_column = n;
@@ -110,9 +108,9 @@ void VirtualNetwork::build_node(std::uint32_t n) {
 std::int64_t VirtualNetwork::link_index(std::uint32_t a, std::uint32_t b) const {
   if (a >= size_ || b >= size_) return -1;
   const auto first = adj_.begin() + adj_begin_[a], last = adj_.begin() + adj_begin_[a + 1];
-  const auto it = std::lower_bound(first, last, b);
-  if (it == last || *it != b) return -1;
-  return adj_link_[static_cast<std::size_t>(it - adj_.begin())];
+  const auto it = std::lower_bound(first, last, b, [](const Adj& x, std::uint32_t p) { return x.peer < p; });
+  if (it == last || it->peer != b) return -1;
+  return it->link;
 }
 
 bool VirtualNetwork::compute_up(std::size_t link) const {
@@ -255,9 +253,10 @@ std::uint64_t VirtualNetwork::run_until(Nanos end) {
     now_ = e.time;
     // Most of a big run's time is cache misses on the receiving node and its
     // table slot; start loading the next message's while this one runs.
-    std::uint32_t next_node = 0;
-    const Report* next_report = queue_.peek_message(next_node);
+    std::uint32_t next_link = 0, next_node = 0;
+    const Report* next_report = queue_.peek_message(next_link, next_node);
     if (next_report) {
+      __builtin_prefetch(&links_[next_link]);
       tables_.prefetch(next_report->client(), next_node);
       const Slot& slot = nodes_[next_node];
       __builtin_prefetch(&slot);
@@ -333,7 +332,7 @@ void VirtualNetwork::crash(std::uint32_t n) {
   // Neighbours first learn the links are gone, then the node and its table go.
   std::vector<std::size_t> were_up;
   for (std::uint32_t k = adj_begin_[n]; k < adj_begin_[n + 1]; ++k) {
-    if (link_up(adj_link_[k])) were_up.push_back(adj_link_[k]);
+    if (link_up(adj_[k].link)) were_up.push_back(adj_[k].link);
   }
   nodes_[n].alive = false;
   for (std::size_t li : were_up) notify(li, false);
@@ -346,12 +345,12 @@ void VirtualNetwork::restart(std::uint32_t n) {
   nodes_[n].alive = true;
   build_node(n);
   for (std::uint32_t k = adj_begin_[n]; k < adj_begin_[n + 1]; ++k) {
-    const std::uint32_t li = adj_link_[k];
+    const std::uint32_t li = adj_[k].link;
     if (compute_up(li)) {
       links_[li].up = true;
-      nodes_[adj_[k]].node->on_peer_up(n);  // the fresh node starts with links up
+      nodes_[adj_[k].peer].node->on_peer_up(n);  // the fresh node starts with links up
     } else {
-      nodes_[n].node->on_peer_down(adj_[k]);
+      nodes_[n].node->on_peer_down(adj_[k].peer);
     }
   }
 }
@@ -370,8 +369,8 @@ std::vector<std::uint32_t> VirtualNetwork::components() const {
       const std::uint32_t v = stack.back();
       stack.pop_back();
       for (std::uint32_t k = adj_begin_[v]; k < adj_begin_[v + 1]; ++k) {
-        const std::uint32_t w = adj_[k];
-        if (label[w] == kNone && link_up(adj_link_[k])) {
+        const std::uint32_t w = adj_[k].peer;
+        if (label[w] == kNone && link_up(adj_[k].link)) {
           label[w] = s;
           stack.push_back(w);
         }

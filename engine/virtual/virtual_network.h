@@ -193,8 +193,12 @@ class VirtualNetwork {
   std::size_t size_ = 0;
   std::unique_ptr<Slot[], SlotsDeleter> nodes_;  // on huge pages (huge_pages.h)
   // CSR adjacency: neighbours of n are adj_[adj_begin_[n] .. adj_begin_[n+1]),
-  // sorted, with the link index of each in adj_link_.
-  std::vector<std::uint32_t> adj_begin_, adj_, adj_link_;
+  // sorted by peer, each with its link index beside it (a send looks both up).
+  struct Adj {
+    std::uint32_t peer, link;
+  };
+  std::vector<std::uint32_t> adj_begin_;
+  std::vector<Adj> adj_;
   std::vector<Link> links_;
   std::vector<LatencyModel> models_;  // models_[0] is the default
   std::vector<Partition> partitions_;
