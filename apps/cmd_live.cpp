@@ -33,7 +33,8 @@ constexpr ScenarioCommand kCommand{
     "Runs every sweep point x seed of the scenario (format: docs/scenarios.md) on real\n"
     "servers on loopback, in real time: the same topology and the same client commands\n"
     "to the same servers as herd sim, over TCP. Link latency, loss and clock skew are\n"
-    "not applied; faults are refused. At most 64 servers. See docs/live.md.\n",
+    "not applied. Crash and restart faults stop and start servers for real; link\n"
+    "faults are refused. At most 64 servers. See docs/live.md.\n",
     "\nexit codes: 0 success; 1 a run, the results file or the plots failed;\n"
     "            2 bad usage, or a scenario that is invalid or cannot run live\n"};
 

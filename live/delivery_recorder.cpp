@@ -112,6 +112,22 @@ void DeliveryRecorder::invalid_line(std::uint32_t node, std::string_view line) {
   }
 }
 
+void DeliveryRecorder::node_crashed(std::uint32_t node, std::vector<std::uint32_t> components) {
+  std::lock_guard lock(mu_);
+  ++counts_.events;
+  for (auto it = held_.lower_bound({node, 0}); it != held_.end() && it->first.first == node;) {
+    metrics_.node_lost(node, it->first.second, it->second);
+    it = held_.erase(it);
+  }
+  metrics_.set_components(std::move(components));
+}
+
+void DeliveryRecorder::set_components(std::vector<std::uint32_t> components) {
+  std::lock_guard lock(mu_);
+  ++counts_.events;
+  metrics_.set_components(std::move(components));
+}
+
 void DeliveryRecorder::sample_coverage() {
   std::lock_guard lock(mu_);
   metrics_.sample_coverage(now());

@@ -57,6 +57,11 @@ class DeliveryRecorder {
   // of is a (stale) read, as in the simulator.
   void invalid_line(std::uint32_t node, std::string_view line);
   void sample_coverage();
+  // Server `node` was stopped (a crash fault): what it held is gone, as in
+  // the simulator; `components` are the labels over the servers still up.
+  void node_crashed(std::uint32_t node, std::vector<std::uint32_t> components);
+  // The herd's components changed (a server came back).
+  void set_components(std::vector<std::uint32_t> components);
 
   struct Counts {
     std::uint64_t client_reports = 0;  // IAMATs accepted (stored or not)

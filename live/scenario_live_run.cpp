@@ -68,21 +68,26 @@ std::string random_secret() {
   return out;
 }
 
-// Component label per server (breadth first, labels in order of first server).
-std::vector<std::uint32_t> component_labels(const Topology& topo) {
+// Component label per server over the servers that are up (breadth first,
+// labels in order of first server); a server that is down is alone.
+std::vector<std::uint32_t> component_labels(const Topology& topo, const std::vector<bool>& up) {
   const auto adj = topo.adjacency();
   std::vector<std::uint32_t> label(topo.size(), UINT32_MAX);
   std::uint32_t next = 0;
   for (std::size_t s = 0; s < topo.size(); ++s) {
     if (label[s] != UINT32_MAX) continue;
-    std::queue<std::size_t> q;
     label[s] = next;
+    if (!up[s]) {
+      ++next;
+      continue;
+    }
+    std::queue<std::size_t> q;
     q.push(s);
     while (!q.empty()) {
       const std::size_t u = q.front();
       q.pop();
       for (const std::size_t v : adj[u]) {
-        if (label[v] == UINT32_MAX) {
+        if (label[v] == UINT32_MAX && up[v]) {
           label[v] = next;
           q.push(v);
         }
@@ -209,17 +214,27 @@ class LiveRun {
     } catch (const std::invalid_argument& e) {
       throw sim::ScenarioError(s_.file, "topology", e.what());
     }
+    topo_ = &gen.topology;
+    adj_ = gen.topology.adjacency();
     const Topology& topo = gen.topology;
     n_ = static_cast<std::uint32_t>(topo.size());
+    up_.assign(n_, true);
+    stopping_.assign(n_, false);
 
-    recorder_ = std::make_unique<DeliveryRecorder>(s_.metrics, component_labels(topo));
+    recorder_ = std::make_unique<DeliveryRecorder>(s_.metrics, component_labels(topo, up_));
     start_servers(topo);
     for (std::uint32_t i = 0; i < n_; ++i)
       conns_.push_back(std::make_unique<ClientConnection>(io_, topo.names[i], servers_[i]->client_port()));
 
+    // Faults first, so a fault and a command at the same instant run in the
+    // simulator's order (it schedules faults before the workload).
+    if (!opt_.ignore_faults) {
+      for (std::uint32_t i = 0; i < s_.faults.size(); ++i) queue_.push({s_.faults[i].at, seq_++, {}, 0, 0, i});
+    }
+
     workload_ = std::make_unique<sim::Workload>(s_, seed_, n_);
     schedule_ = [this](Nanos at, sim::Workload::Kind kind, std::uint32_t c, std::uint32_t server) {
-      queue_.push({at, seq_++, kind, c, server});
+      queue_.push({at, seq_++, kind, c, server, kNoFault});
     };
     workload_->start(schedule_);
     last_time_.assign(workload_->clients(), 0);
@@ -237,18 +252,22 @@ class LiveRun {
     });
     io_.run();
     for (const auto& c : conns_) {
-      if (!c->error().empty()) throw std::runtime_error(c->error());
+      if (c && !c->error().empty()) throw std::runtime_error(c->error());
     }
 
     LiveRunOutcome out;
-    for (const auto& c : conns_) {
-      out.replies += c->replies();
-      rejected_ += c->rejected_iamats();
+    for (const auto* list : {&conns_, &retired_}) {
+      for (const auto& c : *list) {
+        if (!c) continue;
+        out.replies += c->replies();
+        rejected_ += c->rejected_iamats();
+      }
     }
     out.iamats_sent = iamats_;
     out.whatsats_sent = whatsats_;
     out.settled = settled_;
     conns_.clear();
+    retired_.clear();
     servers_.clear();  // stops and joins every server: no more observer calls
     fill_record(out, gen);
     out.record.summary.wall_seconds = std::chrono::duration<double>(Clock::now() - wall_start).count();
@@ -257,11 +276,13 @@ class LiveRun {
   }
 
  private:
+  static constexpr std::uint32_t kNoFault = UINT32_MAX;
   struct Pending {
     Nanos at;
     std::uint64_t seq;
     sim::Workload::Kind kind;
     std::uint32_t client, server;
+    std::uint32_t fault = kNoFault;  // else: index into the scenario's faults
     bool operator>(const Pending& o) const { return at != o.at ? at > o.at : seq > o.seq; }
   };
 
@@ -271,13 +292,16 @@ class LiveRun {
   }
 
   void start_servers(const Topology& topo) {
-    HerdConfig cfg;
+    HerdConfig& cfg = cfg_;
     cfg.source = "(herd live " + s_.file + ")";
     cfg.log_dir = opt_.log_dir;
     cfg.secret = random_secret();  // peers authenticate (docs/peer-protocol.md); never logged
     // A server that gets no commands for a long time must keep its client
     // connection: the longest idle timeout a config allows (24 h).
     cfg.limits.idle_timeout_ms = 86'400'000;
+    // A restarted server's neighbours find it again within half a second.
+    cfg.limits.reconnect_initial_ms = 50;
+    cfg.limits.reconnect_max_ms = 500;
     cfg.places.provider = "offline";
     cfg.places.offline_delay_ms =
         static_cast<std::uint32_t>(std::min<Nanos>(median(s_.network.places_delay) / 1'000'000, 60'000));
@@ -294,6 +318,9 @@ class LiveRun {
       o.observer = observers_.back().get();
       o.banner = false;
       servers_.push_back(std::make_unique<LiveServer>(cfg, topo.names[i], o));
+      // A restart binds the same ports, where the neighbours look for it.
+      cfg.servers[i].port = servers_[i]->client_port();
+      cfg.servers[i].peer_port = servers_[i]->peer_port();
     }
     // Every server is bound (ephemeral ports) before any dials.
     for (std::uint32_t i = 0; i < n_; ++i) {
@@ -317,7 +344,8 @@ class LiveRun {
     while (!queue_.empty() && queue_.top().at <= s_.duration && real(queue_.top().at) <= now) {
       const Pending e = queue_.top();
       queue_.pop();
-      if (e.kind == sim::Workload::Kind::Report) report(e);
+      if (e.fault != kNoFault) apply_fault(e.fault);
+      else if (e.kind == sim::Workload::Kind::Report) report(e);
       else read(e);
     }
     if (!queue_.empty() && queue_.top().at <= s_.duration) {
@@ -338,14 +366,69 @@ class LiveRun {
                            std::chrono::system_clock::now().time_since_epoch()).count();
     Nanos& last = last_time_[e.client];
     last = std::max(wall, last + 1);
-    conns_[c.server]->send(workload_->iamat_line(e.client, last), false);
+    // A crashed server answers nothing: the command is counted, unanswered
+    // (client_refused), as in the simulator.
+    if (up_[c.server]) conns_[c.server]->send(workload_->iamat_line(e.client, last), false);
     ++iamats_;
     workload_->after_report(e.client, e.at, schedule_);
   }
 
   void read(const Pending& e) {
-    conns_[e.server]->send(workload_->whatsat_line(e.client), true);
+    if (up_[e.server]) conns_[e.server]->send(workload_->whatsat_line(e.client), true);
     ++whatsats_;
+  }
+
+  // Crash: from the fault's time on, the server gets no new commands; it
+  // first answers those already sent (at most kCrashGrace: the simulator
+  // answers a command the instant it is sent), then stops for real (sockets
+  // closed, thread joined, table gone) and its neighbours see their links
+  // drop. Restart: a fresh server with an empty table on the same ports;
+  // links come back as the neighbours redial (back-off 50-500 ms) and it
+  // dials them. The faults rows record when each actually happened.
+  static constexpr auto kCrashGrace = std::chrono::milliseconds(250);
+
+  void apply_fault(std::uint32_t i) {
+    const sim::FaultSpec& f = s_.faults[i];
+    const auto it = std::find(topo_->names.begin(), topo_->names.end(), f.a);
+    if (it == topo_->names.end()) throw sim::ScenarioError(s_.file, f.field + ".node", "no server '" + f.a + "'");
+    const auto n = static_cast<std::uint32_t>(it - topo_->names.begin());
+    if (f.kind == "crash" && up_[n]) {
+      up_[n] = false;
+      crashed_any_ = true;
+      stopping_[n] = true;
+      stop_when_answered(n, Clock::now() + kCrashGrace);
+    } else if (f.kind == "restart" && !up_[n]) {
+      if (stopping_[n]) stop_server(n);
+      ServerOptions o;
+      o.observer = observers_[n].get();
+      o.banner = false;
+      servers_[n] = std::make_unique<LiveServer>(cfg_, f.a, o);
+      for (const auto nb : adj_[n])
+        servers_[n]->set_peer_address(topo_->names[nb], "127.0.0.1", cfg_.servers[nb].peer_port);
+      servers_[n]->start();
+      conns_[n] = std::make_unique<ClientConnection>(io_, f.a, servers_[n]->client_port());
+      up_[n] = true;
+      recorder_->set_components(component_labels(*topo_, up_));
+      faults_.push_back({recorder_->now(), f.kind, f.a});
+    }
+  }
+
+  void stop_when_answered(std::uint32_t n, Clock::time_point deadline) {
+    if (!stopping_[n]) return;  // a restart already stopped it
+    if (conns_[n]->outstanding() == 0 || Clock::now() >= deadline) return stop_server(n);
+    auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(1));
+    timer->async_wait([this, n, deadline, timer](const boost::system::error_code& ec) {
+      if (!ec) stop_when_answered(n, deadline);
+    });
+  }
+
+  void stop_server(std::uint32_t n) {
+    stopping_[n] = false;
+    conns_[n]->close();
+    retired_.push_back(std::move(conns_[n]));  // its handlers may still be queued
+    servers_[n].reset();                        // stops and joins: no more observer calls
+    recorder_->node_crashed(n, component_labels(*topo_, up_));
+    faults_.push_back({recorder_->now(), "crash", topo_->names[n]});
   }
 
   Nanos coverage_interval() const {
@@ -386,9 +469,13 @@ class LiveRun {
 
   void poll_settled() {
     const auto k = recorder_->counts();
-    bool quiet = k.peer_sent == k.peer_stored + k.duplicates;
-    for (const auto& c : conns_) quiet = quiet && c->outstanding() == 0;
-    if (quiet && k.events == last_events_) return finish(true);
+    // Every update message sent has arrived, unless a crash lost some in
+    // flight: then nothing happening for 200 ms has to do.
+    bool quiet = crashed_any_ || k.peer_sent == k.peer_stored + k.duplicates;
+    for (const auto& c : conns_) quiet = quiet && (!c || c->outstanding() == 0);
+    const int needed = crashed_any_ ? 20 : 1;
+    quiet_polls_ = quiet && k.events == last_events_ ? quiet_polls_ + 1 : 0;
+    if (quiet_polls_ >= needed) return finish(true);
     last_events_ = quiet ? k.events : UINT64_MAX;
     if (Clock::now() > settle_deadline_) return finish(false);
     settle_timer_.expires_after(std::chrono::milliseconds(10));
@@ -400,7 +487,9 @@ class LiveRun {
   void finish(bool settled) {
     settled_ = settled;
     // The coverage and progress timers are all due by now and run out.
-    for (auto& c : conns_) c->close();
+    for (auto& c : conns_) {
+      if (c) c->close();
+    }
   }
 
   void fill_record(LiveRunOutcome& out, const sim::GeneratedTopology& gen) {
@@ -414,6 +503,7 @@ class LiveRun {
       j.erase("faults");
       info.scenario_json = j.dump();
     }
+    rec.faults = faults_;
     const Topology& topo = gen.topology;
     const auto adj = topo.adjacency();
     for (std::uint32_t i = 0; i < n_; ++i)
@@ -444,9 +534,18 @@ class LiveRun {
   // Declared before the servers: they call the observers until they stop.
   std::unique_ptr<DeliveryRecorder> recorder_;
   std::vector<std::unique_ptr<NodeObserver>> observers_;
-  std::vector<std::unique_ptr<LiveServer>> servers_;
+  HerdConfig cfg_;
+  std::vector<std::unique_ptr<LiveServer>> servers_;  // null while crashed
+  const Topology* topo_ = nullptr;
+  std::vector<std::vector<std::size_t>> adj_;
+  std::vector<bool> up_;        // takes commands (false from a crash's time on)
+  std::vector<bool> stopping_;  // crashed, answering what it was sent before stopping
+  std::vector<results::FaultRow> faults_;
+  bool crashed_any_ = false;
+  int quiet_polls_ = 0;
   asio::io_context io_{1};
-  std::vector<std::unique_ptr<ClientConnection>> conns_;
+  std::vector<std::unique_ptr<ClientConnection>> conns_;  // null while the server is crashed
+  std::vector<std::unique_ptr<ClientConnection>> retired_;  // closed at a crash
   asio::steady_timer step_timer_{io_}, coverage_timer_{io_}, progress_timer_{io_}, end_timer_{io_}, settle_timer_{io_};
   std::unique_ptr<sim::Workload> workload_;
   sim::Workload::Schedule schedule_;
@@ -462,9 +561,12 @@ class LiveRun {
 }  // namespace
 
 void check_live_scenario(const sim::Scenario& s, bool ignore_faults) {
-  if (!s.faults.empty() && !ignore_faults)
-    throw sim::ScenarioError(s.file, "faults",
-                             "faults are not run live; remove them or use herd sim (or pass --ignore-faults)");
+  for (const auto& f : ignore_faults ? std::vector<sim::FaultSpec>{} : s.faults) {
+    if (f.kind != "crash" && f.kind != "restart")
+      throw sim::ScenarioError(s.file, f.field + ".kind",
+                               "'" + f.kind + "' faults are not run live (crash and restart are); remove them, "
+                               "use herd sim, or pass --ignore-faults");
+  }
   if (s.strategy != "flooding")
     throw sim::ScenarioError(s.file, "strategy", "live servers only flood; '" + s.strategy + "' is simulator-only");
   const auto names = sim::node_names(s.topology);

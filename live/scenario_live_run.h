@@ -9,8 +9,9 @@
 // (flooding), the client workload — the same clients send the same IAMATs
 // and WHATSATs to the same servers in the same order as in the simulator
 // (sim/workload.h, same seed) — and the places delay (the offline provider
-// waits the median of places_delay). Not reproduced: link latency and loss
-// (loopback TCP), clock skew (real clocks), faults (rejected unless
+// waits the median of places_delay), crash and restart faults (servers are
+// stopped and started for real). Not reproduced: link latency and loss
+// (loopback TCP), clock skew (real clocks), link faults (rejected unless
 // ignored). IAMAT client times are the real POSIX time at sending.
 //
 // Times in the record are wall-clock nanoseconds since the workload began;
@@ -51,7 +52,7 @@ struct LiveRunOutcome {
 };
 
 // Throws sim::ScenarioError (file, field, reason) if `s` cannot run live:
-// faults (unless `ignore_faults`), more than kMaxLiveServers servers, a
+// link faults (unless `ignore_faults`), more than kMaxLiveServers servers, a
 // server name longer than a live server accepts, a strategy other than
 // flooding.
 void check_live_scenario(const sim::Scenario& s, bool ignore_faults);

@@ -66,12 +66,16 @@ void Metrics::stored(std::uint32_t node, const ReportRef& r, std::uint16_t hops,
 }
 
 void Metrics::node_lost(std::uint32_t node, const LocationTable& table) {
+  for (ClientId cid = 0; cid < clients_.size(); ++cid) {
+    if (const ReportRef* held = table.find(cid)) node_lost(node, cid, held->get());
+  }
+}
+
+void Metrics::node_lost(std::uint32_t node, ClientId client, const Report* held) {
+  if (!held || client >= clients_.size()) return;
   auto& floor = crash_floor_[node];
   if (floor.size() < clients_.size()) floor.resize(clients_.size(), 0);
-  for (ClientId cid = 0; cid < clients_.size(); ++cid) {
-    const ReportRef* held = table.find(cid);
-    if (held) floor[cid] = std::max(floor[cid], position(clients_[cid], held->get()));
-  }
+  floor[client] = std::max(floor[client], position(clients_[client], held));
 }
 
 void Metrics::cover(std::uint32_t node, ClientId cid, std::uint32_t from, std::uint32_t upto, Nanos now) {

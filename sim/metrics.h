@@ -51,6 +51,8 @@ class Metrics {
   void stored(std::uint32_t node, const ReportRef& r, std::uint16_t hops, Nanos now, const Report* previous);
   // `node` is about to crash with `table`: remember how far it had got.
   void node_lost(std::uint32_t node, const LocationTable& table);
+  // The same, one client at a time: `node` held `held` (null: nothing) for `client`.
+  void node_lost(std::uint32_t node, ClientId client, const Report* held);
   void read(std::uint32_t node, std::string_view client_name, const Report* served, ClientId client, Nanos now);
   void sample_coverage(Nanos now);
 

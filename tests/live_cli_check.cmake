@@ -20,7 +20,7 @@ file(WRITE ${WORK}/bad.json "{\"name\": \"b\", \"duration\": \"1s\", \"topology\
 run(2 ${WORK}/bad.json)
 expect("bad.json: clients.count" "${err}")
 run(2 ${SRC}/scenarios/partition_heal.json)
-expect("partition_heal.json: faults: faults are not run live" "${err}")
+expect("partition_heal.json: faults[0].kind: 'partition' faults are not run live (crash and restart are)" "${err}")
 run(2 ${SRC}/scenarios/small_world_1k.json)
 expect("small_world_1k.json: topology: 1000 servers; herd live runs at most 64" "${err}")
 run(2 ${SRC}/scenarios/hill.json --speed 0)

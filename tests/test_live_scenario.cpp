@@ -150,17 +150,21 @@ TEST_CASE("herd live --speed runs the schedule faster and records wall-clock tim
 TEST_CASE("herd live refuses scenarios it cannot run, naming the field") {
   const sim::Scenario faults = scenario(R"({
     "name": "f", "duration": "10s", "topology": {"preset": "hill"},
-    "faults": [{"at": "1s", "kind": "crash", "node": "Hill"}]})");
+    "faults": [{"at": "1s", "kind": "crash", "node": "Hill"},
+               {"at": "2s", "kind": "link_cut", "link": ["Hill", "Smith"]}]})");
   try {
     live::check_live_scenario(faults, false);
-    FAIL("faults were accepted");
+    FAIL("a link cut was accepted");
   } catch (const sim::ScenarioError& e) {
-    CHECK(e.field() == "faults");
-    CHECK(std::string(e.what()) == "live-test.json: faults: faults are not run live; remove them or use herd sim "
-                                   "(or pass --ignore-faults)");
+    CHECK(e.field() == "faults[1].kind");
+    CHECK(std::string(e.what()) == "live-test.json: faults[1].kind: 'link_cut' faults are not run live (crash and "
+                                   "restart are); remove them, use herd sim, or pass --ignore-faults");
   }
   CHECK_THROWS_AS(live::run_scenario_live(faults, 1), sim::ScenarioError);
   CHECK_NOTHROW(live::check_live_scenario(faults, true));
+  CHECK_NOTHROW(live::check_live_scenario(scenario(R"({
+    "name": "c", "duration": "10s", "topology": {"preset": "hill"},
+    "faults": [{"at": "1s", "kind": "crash", "node": "Hill"}, {"at": "2s", "kind": "restart", "node": "Hill"}]})"), false));
 
   const sim::Scenario big = scenario(R"({"name": "big", "duration": "1s", "topology": {"kind": "ring", "n": 65}})");
   try {
@@ -182,4 +186,71 @@ TEST_CASE("herd live --duration shortens a scenario as if its file said so") {
   CHECK(d.clients.stop == 2 * kNanosPerSecond);
   CHECK_THAT(d.json, Catch::Contains("\"duration\":\"2s\""));
   CHECK_NOTHROW(sim::parse_scenario_text(d.json, "again"));
+}
+
+TEST_CASE("herd live crashes a server for real and restarts it empty; the record matches the simulator's faults") {
+  // A line A - B - C: while B is down, A and C are cut off from each other.
+  const sim::Scenario s = scenario(R"({
+    "name": "crash", "seed": 5, "duration": "6s",
+    "topology": {"kind": "edges", "nodes": ["A", "B", "C"], "edges": [["A", "B"], ["B", "C"]]},
+    "clients": {"count": 8, "report_interval": "250ms", "servers": "moving", "reads_per_report": 1, "stop": "5s"},
+    "faults": [{"at": "1s", "kind": "crash", "node": "B"}, {"at": "2s", "kind": "restart", "node": "B"}]})");
+  live::LiveRunOptions o;
+  o.speed = 2;
+  const live::LiveRunOutcome out = live::run_scenario_live(s, 5, o);
+  const results::RunRecord& rec = out.record;
+  CHECK(out.settled);
+
+  REQUIRE(rec.faults.size() == 2);
+  CHECK(rec.faults[0].kind == "crash");
+  CHECK(rec.faults[0].target == "B");
+  CHECK(rec.faults[1].kind == "restart");
+  const Nanos crash = rec.faults[0].at, restart = rec.faults[1].at;
+  CHECK(crash >= kNanosPerSecond / 2);  // 1 s of schedule at speed 2 (then up to 250 ms to answer)
+  CHECK(restart >= kNanosPerSecond);
+  CHECK(restart > crash);
+
+  // Nothing reaches B while it is down; it learns new reports once it is back.
+  std::size_t during = 0, after = 0;
+  for (const auto& d : rec.deliveries) {
+    if (d.node != 1) continue;
+    if (d.at > crash && d.at < restart) ++during;
+    if (d.at > restart) ++after;
+  }
+  CHECK(during == 0);
+  CHECK(after > 0);
+
+  // Updates issued well inside the outage reach only their own side: alone.
+  std::size_t inside = 0;
+  for (const auto& u : rec.updates) {
+    if (u.issued_at > crash + 50'000'000 && u.issued_at < restart - 50'000'000) {
+      ++inside;
+      INFO("update " << u.id << " at server " << u.origin);
+      CHECK(u.origin != 1);  // B refuses commands while down
+      CHECK(u.reachable == 1);
+      CHECK(u.reached == 1);
+    }
+  }
+  CHECK(inside > 0);
+  // Well after the restart (links back within 0.5 s), updates reach all three.
+  std::size_t late = 0;
+  for (const auto& u : rec.updates) {
+    if (u.issued_at > restart + kNanosPerSecond) {
+      ++late;
+      CHECK(u.reached == 3);
+    }
+  }
+  CHECK(late > 0);
+
+  // The commands B could not answer are exactly those the simulator refuses.
+  const sim::RunOutcome simulated = sim::run_scenario(s, 5);
+  auto count = [](const results::RunRecord& r, const std::string& kind) {
+    for (const auto& m : r.messages) {
+      if (m.kind == kind) return m.count;
+    }
+    return std::uint64_t{0};
+  };
+  CHECK(count(rec, "client_refused") > 0);
+  CHECK(count(rec, "client_refused") == count(simulated.record, "client_refused"));
+  CHECK(origins(rec) == origins(simulated.record));
 }
