@@ -33,8 +33,9 @@ constexpr ScenarioCommand kCommand{
     "Runs every sweep point x seed of the scenario (format: docs/scenarios.md) on real\n"
     "servers on loopback, in real time: the same topology and the same client commands\n"
     "to the same servers as herd sim, over TCP. Link latency, loss and clock skew are\n"
-    "not applied. Crash and restart faults stop and start servers for real; link\n"
-    "faults are refused. At most 64 servers. See docs/live.md.\n",
+    "not applied. Faults happen for real: a crash stops a server, a restart starts\n"
+    "it empty on the same ports, a cut or partition closes links at both ends until\n"
+    "restored or healed. At most 64 servers. See docs/live.md.\n",
     "\nexit codes: 0 success; 1 a run, the results file or the plots failed;\n"
     "            2 bad usage, or a scenario that is invalid or cannot run live\n"};
 
@@ -77,7 +78,7 @@ int cmd_live(int argc, char** argv) {
   try {
     for (auto& p : sim::load_scenario_file(scenario_path)) {
       points.push_back(duration ? live::with_duration(std::move(p), *duration) : std::move(p));
-      live::check_live_scenario(points.back(), ignore_faults);
+      live::check_live_scenario(points.back());
     }
   } catch (const sim::ScenarioError& e) {
     std::cerr << "herd live: " << e.what() << "\n";

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 #include <deque>
+#include <functional>
+#include <map>
 #include <memory>
 #include <queue>
 #include <random>
@@ -68,9 +70,11 @@ std::string random_secret() {
   return out;
 }
 
-// Component label per server over the servers that are up (breadth first,
-// labels in order of first server); a server that is down is alone.
-std::vector<std::uint32_t> component_labels(const Topology& topo, const std::vector<bool>& up) {
+// Component label per server over the servers that are up and the links that
+// are open (breadth first, labels in order of first server); a server that is
+// down is alone.
+std::vector<std::uint32_t> component_labels(const Topology& topo, const std::vector<bool>& up,
+                                            const std::function<bool(std::size_t, std::size_t)>& open) {
   const auto adj = topo.adjacency();
   std::vector<std::uint32_t> label(topo.size(), UINT32_MAX);
   std::uint32_t next = 0;
@@ -87,7 +91,7 @@ std::vector<std::uint32_t> component_labels(const Topology& topo, const std::vec
       const std::size_t u = q.front();
       q.pop();
       for (const std::size_t v : adj[u]) {
-        if (label[v] == UINT32_MAX && up[v]) {
+        if (label[v] == UINT32_MAX && up[v] && open(u, v)) {
           label[v] = next;
           q.push(v);
         }
@@ -206,7 +210,7 @@ class LiveRun {
 
   LiveRunOutcome run() {
     const auto wall_start = Clock::now();
-    check_live_scenario(s_, opt_.ignore_faults);
+    check_live_scenario(s_);
     if (!(opt_.speed > 0) || !std::isfinite(opt_.speed)) throw std::invalid_argument("the speed must be positive");
     sim::GeneratedTopology gen;
     try {
@@ -219,9 +223,13 @@ class LiveRun {
     const Topology& topo = gen.topology;
     n_ = static_cast<std::uint32_t>(topo.size());
     up_.assign(n_, true);
+    for (const auto& [a, b] : topo.links) {
+      link_index_[{a, b}] = links_.size();
+      links_.push_back({static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b)});
+    }
     stopping_.assign(n_, false);
 
-    recorder_ = std::make_unique<DeliveryRecorder>(s_.metrics, component_labels(topo, up_));
+    recorder_ = std::make_unique<DeliveryRecorder>(s_.metrics, labels());
     start_servers(topo);
     for (std::uint32_t i = 0; i < n_; ++i)
       conns_.push_back(std::make_unique<ClientConnection>(io_, topo.names[i], servers_[i]->client_port()));
@@ -389,12 +397,13 @@ class LiveRun {
 
   void apply_fault(std::uint32_t i) {
     const sim::FaultSpec& f = s_.faults[i];
+    if (f.kind != "crash" && f.kind != "restart") return apply_link_fault(f);
     const auto it = std::find(topo_->names.begin(), topo_->names.end(), f.a);
     if (it == topo_->names.end()) throw sim::ScenarioError(s_.file, f.field + ".node", "no server '" + f.a + "'");
     const auto n = static_cast<std::uint32_t>(it - topo_->names.begin());
     if (f.kind == "crash" && up_[n]) {
       up_[n] = false;
-      crashed_any_ = true;
+      faulted_any_ = true;
       stopping_[n] = true;
       stop_when_answered(n, Clock::now() + kCrashGrace);
     } else if (f.kind == "restart" && !up_[n]) {
@@ -406,11 +415,69 @@ class LiveRun {
       for (const auto nb : adj_[n])
         servers_[n]->set_peer_address(topo_->names[nb], "127.0.0.1", cfg_.servers[nb].peer_port);
       servers_[n]->start();
+      for (const auto& l : links_) {  // links cut while it was down stay cut
+        if (l.applied_cut && (l.a == n || l.b == n)) servers_[n]->set_link_cut(topo_->names[l.a == n ? l.b : l.a], true);
+      }
       conns_[n] = std::make_unique<ClientConnection>(io_, f.a, servers_[n]->client_port());
       up_[n] = true;
-      recorder_->set_components(component_labels(*topo_, up_));
+      recorder_->set_components(labels());
       faults_.push_back({recorder_->now(), f.kind, f.a});
     }
+  }
+
+  // Link faults, as the simulator applies them: a link is open unless cut or
+  // separated by an active partition. A link that closes is cut at both ends
+  // (LiveServer::set_link_cut: down now, no redial, handshakes refused; what
+  // its sender had queued is lost) and reopened at both ends when it opens.
+  void apply_link_fault(const sim::FaultSpec& f) {
+    auto index_of = [&](const std::string& name) {
+      return static_cast<std::uint32_t>(std::find(topo_->names.begin(), topo_->names.end(), name) - topo_->names.begin());
+    };
+    std::string target;
+    if (f.kind == "link_cut" || f.kind == "link_restore") {
+      const std::uint32_t a = index_of(f.a), b = index_of(f.b);
+      const auto it = link_index_.find({std::min(a, b), std::max(a, b)});
+      if (it == link_index_.end())
+        throw sim::ScenarioError(s_.file, f.field + ".link", "no link " + f.a + "-" + f.b + " in the topology");
+      links_[it->second].cut = f.kind == "link_cut";
+      target = f.a + "-" + f.b;
+    } else if (f.kind == "partition") {
+      std::vector<std::uint32_t> group(n_, static_cast<std::uint32_t>(f.groups.size()));  // unlisted: one more group
+      target = f.name + ":[";
+      for (std::uint32_t g = 0; g < f.groups.size(); ++g) {
+        target += (g ? "],[" : "[");
+        for (std::size_t k = 0; k < f.groups[g].size(); ++k) {
+          group[index_of(f.groups[g][k])] = g;
+          target += (k ? "," : "") + f.groups[g][k];
+        }
+      }
+      target += "]]";
+      for (auto& l : links_) l.blocked += group[l.a] != group[l.b];
+      partitions_.push_back({f.name, std::move(group)});
+    } else if (f.kind == "heal") {
+      const auto it = std::find_if(partitions_.begin(), partitions_.end(), [&](const auto& p) { return p.first == f.name; });
+      if (it != partitions_.end()) {
+        for (auto& l : links_) l.blocked -= it->second[l.a] != it->second[l.b];
+        partitions_.erase(it);
+      }
+      target = f.name;
+    }
+    for (auto& l : links_) {
+      const bool cut = l.cut || l.blocked > 0;
+      if (cut == l.applied_cut) continue;
+      l.applied_cut = cut;
+      faulted_any_ = faulted_any_ || cut;
+      if (servers_[l.a]) servers_[l.a]->set_link_cut(topo_->names[l.b], cut);
+      if (servers_[l.b]) servers_[l.b]->set_link_cut(topo_->names[l.a], cut);
+    }
+    recorder_->set_components(labels());
+    faults_.push_back({recorder_->now(), f.kind, target});
+  }
+
+  std::vector<std::uint32_t> labels() const {
+    return component_labels(*topo_, up_, [this](std::size_t a, std::size_t b) {
+      return !links_[link_index_.at({std::min(a, b), std::max(a, b)})].applied_cut;
+    });
   }
 
   void stop_when_answered(std::uint32_t n, Clock::time_point deadline) {
@@ -427,7 +494,7 @@ class LiveRun {
     conns_[n]->close();
     retired_.push_back(std::move(conns_[n]));  // its handlers may still be queued
     servers_[n].reset();                        // stops and joins: no more observer calls
-    recorder_->node_crashed(n, component_labels(*topo_, up_));
+    recorder_->node_crashed(n, labels());
     faults_.push_back({recorder_->now(), "crash", topo_->names[n]});
   }
 
@@ -471,9 +538,9 @@ class LiveRun {
     const auto k = recorder_->counts();
     // Every update message sent has arrived, unless a crash lost some in
     // flight: then nothing happening for 200 ms has to do.
-    bool quiet = crashed_any_ || k.peer_sent == k.peer_stored + k.duplicates;
+    bool quiet = faulted_any_ || k.peer_sent == k.peer_stored + k.duplicates;
     for (const auto& c : conns_) quiet = quiet && (!c || c->outstanding() == 0);
-    const int needed = crashed_any_ ? 20 : 1;
+    const int needed = faulted_any_ ? 20 : 1;
     quiet_polls_ = quiet && k.events == last_events_ ? quiet_polls_ + 1 : 0;
     if (quiet_polls_ >= needed) return finish(true);
     last_events_ = quiet ? k.events : UINT64_MAX;
@@ -541,7 +608,16 @@ class LiveRun {
   std::vector<bool> up_;        // takes commands (false from a crash's time on)
   std::vector<bool> stopping_;  // crashed, answering what it was sent before stopping
   std::vector<results::FaultRow> faults_;
-  bool crashed_any_ = false;
+  bool faulted_any_ = false;  // a crash or a cut link: messages in flight may be lost
+  struct LinkState {
+    std::uint32_t a = 0, b = 0;  // a < b
+    bool cut = false;            // link_cut without link_restore yet
+    int blocked = 0;             // active partitions separating a and b
+    bool applied_cut = false;    // what the two servers were told
+  };
+  std::vector<LinkState> links_;
+  std::map<std::pair<std::size_t, std::size_t>, std::size_t> link_index_;
+  std::vector<std::pair<std::string, std::vector<std::uint32_t>>> partitions_;
   int quiet_polls_ = 0;
   asio::io_context io_{1};
   std::vector<std::unique_ptr<ClientConnection>> conns_;  // null while the server is crashed
@@ -560,13 +636,7 @@ class LiveRun {
 
 }  // namespace
 
-void check_live_scenario(const sim::Scenario& s, bool ignore_faults) {
-  for (const auto& f : ignore_faults ? std::vector<sim::FaultSpec>{} : s.faults) {
-    if (f.kind != "crash" && f.kind != "restart")
-      throw sim::ScenarioError(s.file, f.field + ".kind",
-                               "'" + f.kind + "' faults are not run live (crash and restart are); remove them, "
-                               "use herd sim, or pass --ignore-faults");
-  }
+void check_live_scenario(const sim::Scenario& s) {
   if (s.strategy != "flooding")
     throw sim::ScenarioError(s.file, "strategy", "live servers only flood; '" + s.strategy + "' is simulator-only");
   const auto names = sim::node_names(s.topology);

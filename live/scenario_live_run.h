@@ -9,10 +9,10 @@
 // (flooding), the client workload — the same clients send the same IAMATs
 // and WHATSATs to the same servers in the same order as in the simulator
 // (sim/workload.h, same seed) — and the places delay (the offline provider
-// waits the median of places_delay), crash and restart faults (servers are
-// stopped and started for real). Not reproduced: link latency and loss
-// (loopback TCP), clock skew (real clocks), link faults (rejected unless
-// ignored). IAMAT client times are the real POSIX time at sending.
+// waits the median of places_delay), faults (servers are stopped and
+// started for real; links are cut at both ends, see docs/live.md). Not
+// reproduced: link latency and loss (loopback TCP), clock skew (real
+// clocks). IAMAT client times are the real POSIX time at sending.
 //
 // Times in the record are wall-clock nanoseconds since the workload began;
 // with speed X the workload's schedule is divided by X.
@@ -35,7 +35,7 @@ inline constexpr std::size_t kMaxLiveServers = 64;
 struct LiveRunOptions {
   double speed = 1;            // > 0: run the schedule this many times faster
   std::string log_dir;         // per-server logs (docs/live.md); empty = none
-  bool ignore_faults = false;  // run a scenario with faults without them
+  bool ignore_faults = false;  // run a scenario with faults without them (recorded without)
   // After the last command: how long to wait for replies and floods to settle.
   Nanos settle_timeout = 5 * kNanosPerSecond;
   // Called with the fraction of the duration done (0..1), ~100 times a run,
@@ -52,10 +52,10 @@ struct LiveRunOutcome {
 };
 
 // Throws sim::ScenarioError (file, field, reason) if `s` cannot run live:
-// link faults (unless `ignore_faults`), more than kMaxLiveServers servers, a
+// more than kMaxLiveServers servers, a
 // server name longer than a live server accepts, a strategy other than
 // flooding.
-void check_live_scenario(const sim::Scenario& s, bool ignore_faults);
+void check_live_scenario(const sim::Scenario& s);
 
 // What of `s` a live run does not reproduce beyond the always-true
 // (latency), one note per item, e.g. "network.loss 0.1 is not applied".

@@ -2,7 +2,9 @@
 // five-server preset, a middle server killed and restarted, and the logs.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
+#include <thread>
 
 #include "herd/presets.h"
 #include "test_live_support.h"
@@ -108,4 +110,43 @@ TEST_CASE("the log has every line in and out and every peer connect and drop, ti
   CHECK(hill[10] == 'T');
   CHECK(hill[26] == 'Z');
   REQUIRE(eventually([&] { return read_file(smith_log).find("< UPDATE 1 " + at) != std::string::npos; }));
+}
+
+TEST_CASE("a cut link stays down both ways until restored; reports flood around it, then across it") {
+  // hill: Campbell's links are Singleton and Smith. Cutting both isolates it.
+  TestHerd herd(preset_config("hill"));
+  for (const char* n : {"Singleton", "Smith"}) {
+    herd.server("Campbell").set_link_cut(n, true);
+    herd.server(n).set_link_cut("Campbell", true);
+  }
+  auto has_peer = [&](const char* server, const char* peer) {
+    const auto st = herd.server(server).status();
+    return std::find(st.peers_up.begin(), st.peers_up.end(), peer) != st.peers_up.end() ||
+           std::find(st.peers_inbound.begin(), st.peers_inbound.end(), peer) != st.peers_inbound.end();
+  };
+  CHECK(herd.server("Campbell").status().peers_up.empty());
+  CHECK(eventually([&] { return !has_peer("Singleton", "Campbell") && !has_peer("Smith", "Campbell"); }));
+
+  // Still cut after several back-off periods: nobody redials across it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  CHECK(herd.server("Campbell").status().peers_up.empty());
+  CHECK_FALSE(has_peer("Singleton", "Campbell"));
+  CHECK(herd.server("Campbell").status().peers_inbound.empty());
+
+  const std::string at1 = ask(herd.port("Hill"), "IAMAT kiwi +1+2 1621464900");
+  CHECK(eventually([&] { return whatsat_at_line(herd.port("Singleton"), "kiwi") == at1; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(whatsat_at_line(herd.port("Campbell"), "kiwi") == "? WHATSAT kiwi 10 3");  // never crossed
+
+  // One side restored is not enough: the other still refuses and does not dial.
+  herd.server("Campbell").set_link_cut("Smith", false);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK_FALSE(has_peer("Smith", "Campbell"));
+  herd.server("Smith").set_link_cut("Campbell", false);
+  herd.server("Campbell").set_link_cut("Singleton", false);
+  herd.server("Singleton").set_link_cut("Campbell", false);
+  REQUIRE(eventually([&] { return herd.links_up(); }));
+  const std::string at2 = ask(herd.port("Hill"), "IAMAT kiwi +3+4 1621464901");
+  CHECK(eventually([&] { return whatsat_at_line(herd.port("Campbell"), "kiwi") == at2; }));
+  CHECK_THROWS_AS(herd.server("Campbell").set_link_cut("Hill", true), std::invalid_argument);  // not a neighbour
 }

@@ -63,6 +63,7 @@ ServerState::ServerState(const HerdConfig& cfg, const ServerConfig& me, ServerOp
     nc.neighbours.push_back(static_cast<PeerId>(neighbours.size()));
     neighbours.push_back(std::move(nb));
   }
+  cut.assign(neighbours.size(), false);
   if (!config.log_dir.empty()) log.open(config.log_dir, self.name, config.log_lines);
   places = options.places ? options.places(io, config) : make_places_provider(io, config);
   node = std::make_unique<Node>(std::move(nc), *this, clients, make_flooding());
@@ -136,12 +137,32 @@ void ServerState::begin() {
   if (options.banner) std::cerr << banner() << std::endl;
   accept_client();
   accept_peer();
-  std::mt19937_64 seeds(std::random_device{}());
   for (std::size_t i = 0; i < neighbours.size(); ++i) {
-    links.push_back(std::make_shared<PeerLink>(*this, static_cast<PeerId>(i), seeds()));
-    links.back()->start();
+    links.push_back(std::make_shared<PeerLink>(*this, static_cast<PeerId>(i), link_seeds()));
+    if (!cut[i]) links.back()->start();
   }
   flush_log_later();
+}
+
+void ServerState::set_cut(PeerId p, bool c) {
+  if (stopped || p >= neighbours.size() || cut[p] == c) return;
+  cut[p] = c;
+  const std::string& name = neighbours[p].name;
+  if (c) {
+    log.event("peer " + name + " link cut (fault injection)");
+    const bool was_up = links[p]->up();
+    links[p]->stop();  // what it had queued is lost, as on a dropped connection
+    if (was_up) link_down(p);
+    std::vector<std::shared_ptr<PeerSession>> from;
+    for (auto& [id, ps] : inbound) {
+      if (ps->authenticated_as(p)) from.push_back(ps);
+    }
+    for (auto& ps : from) ps->close("link cut (fault injection)");
+  } else {
+    log.event("peer " + name + " link restored (fault injection)");
+    links[p] = std::make_shared<PeerLink>(*this, p, link_seeds());  // a stopped link does not restart
+    links[p]->start();
+  }
 }
 
 void ServerState::flush_log_later() {
@@ -347,6 +368,21 @@ void LiveServer::stop() {
     s.shutdown();
     s.io.stop();
   });
+}
+
+void LiveServer::set_link_cut(const std::string& neighbour, bool cut) {
+  auto& s = *impl_->state;
+  const auto p = s.neighbour_index(neighbour);
+  if (!p) throw std::invalid_argument("set_link_cut: '" + neighbour + "' is not a neighbour of " + s.self.name);
+  auto done = std::make_shared<std::promise<void>>();
+  auto f = done->get_future();
+  asio::post(s.io, [&s, p = *p, cut, done] {
+    s.set_cut(p, cut);
+    done->set_value();
+  });
+  if (f.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    throw std::runtime_error("set_link_cut(): server thread did not answer (not running?)");
+  }
 }
 
 ServerStatus LiveServer::status() {

@@ -76,6 +76,12 @@ class LiveServer {
   // stop() the ports are free again.
   void stop();
 
+  // Fault injection (herd live, tests): cuts the link to `neighbour` — it
+  // goes down now, this server stops dialing it and refuses its handshakes —
+  // or restores it (dialing resumes at once). Waits until applied; the server
+  // must be running. Throws std::invalid_argument for a non-neighbour.
+  void set_link_cut(const std::string& neighbour, bool cut);
+
   ServerStatus status();
 
  private:

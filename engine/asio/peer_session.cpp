@@ -63,6 +63,7 @@ void PeerSession::on_line(std::string_view line) {
       if (!wire::parse_hello(line, h)) return refuse("expected HERD-HELLO");
       const auto p = s_.neighbour_index(h.dialer);
       if (!p) return refuse("'" + h.dialer + "' is not a neighbour of " + s_.self.name);
+      if (s_.cut[*p]) return refuse("the link to " + h.dialer + " is cut (fault injection)");
       peer_ = *p;
       who_ = "peer " + h.dialer + " (in#" + std::to_string(id_) + ")";
       dialer_nonce_ = h.nonce;

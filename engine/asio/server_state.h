@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <random>
 #include <set>
 #include <string>
 #include <string_view>
@@ -66,10 +67,12 @@ class ServerState final : public NodeContext {
 
   std::unordered_map<ConnId, std::shared_ptr<ClientSession>> sessions;
   std::vector<std::shared_ptr<PeerLink>> links;  // index = PeerId
+  std::vector<bool> cut;  // index = PeerId: link cut by fault injection (LiveServer::set_link_cut)
   std::map<std::uint64_t, std::shared_ptr<PeerSession>> inbound;
   ConnId next_conn = 1;
   std::uint64_t next_inbound = 1;
   std::uint64_t refused_peers = 0;
+  std::mt19937_64 link_seeds{std::random_device{}()};  // each link's back-off jitter
   bool stopped = false;
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
@@ -80,6 +83,9 @@ class ServerState final : public NodeContext {
   std::string banner() const;
 
   std::optional<PeerId> neighbour_index(std::string_view name) const;
+  // Fault injection: takes the link to neighbour p down and keeps it down
+  // (no dialing, inbound handshakes from p refused), or lets it come back.
+  void set_cut(PeerId p, bool cut);
   void resolve_neighbour(Neighbour& n);
   bool secret_mode() const { return !config.secret.empty(); }
 
