@@ -60,6 +60,15 @@ std::vector<std::pair<std::uint32_t, std::string>> reads(const results::RunRecor
   return out;
 }
 
+// A live run of `s` at speed 2 that settled (every reply and message in).
+live::LiveRunOutcome run_at_double_speed(const sim::Scenario& s, std::uint64_t seed) {
+  live::LiveRunOptions o;
+  o.speed = 2;
+  live::LiveRunOutcome out = live::run_scenario_live(s, seed, o);
+  CHECK(out.settled);
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("herd live runs a five-server scenario on loopback: every update reaches every server and the workload matches the simulator's") {
@@ -177,11 +186,8 @@ TEST_CASE("herd live crashes a server for real and restarts it empty; the record
     "topology": {"kind": "edges", "nodes": ["A", "B", "C"], "edges": [["A", "B"], ["B", "C"]]},
     "clients": {"count": 8, "report_interval": "250ms", "servers": "moving", "reads_per_report": 1, "stop": "5s"},
     "faults": [{"at": "1s", "kind": "crash", "node": "B"}, {"at": "2s", "kind": "restart", "node": "B"}]})");
-  live::LiveRunOptions o;
-  o.speed = 2;
-  const live::LiveRunOutcome out = live::run_scenario_live(s, 5, o);
+  const live::LiveRunOutcome out = run_at_double_speed(s, 5);
   const results::RunRecord& rec = out.record;
-  CHECK(out.settled);
 
   REQUIRE(rec.faults.size() == 2);
   CHECK(rec.faults[0].kind == "crash");
@@ -247,11 +253,8 @@ TEST_CASE("herd live partitions and heals for real: nothing crosses until the he
                {"at": "2s", "kind": "link_cut", "link": ["A", "B"]},
                {"at": "2500ms", "kind": "link_restore", "link": ["A", "B"]},
                {"at": "3s", "kind": "heal", "name": "p"}]})");
-  live::LiveRunOptions o;
-  o.speed = 2;
-  const live::LiveRunOutcome out = live::run_scenario_live(s, 9, o);
+  const live::LiveRunOutcome out = run_at_double_speed(s, 9);
   const results::RunRecord& rec = out.record;
-  CHECK(out.settled);
 
   REQUIRE(rec.faults.size() == 4);
   CHECK(rec.faults[0].kind == "partition");
