@@ -171,6 +171,32 @@ TEST_CASE("a client that never reads is disconnected once its queue passes the c
   CHECK(ask(herd.port("Hill"), "WHATSAT kiwi 1 1").starts_with("AT Hill "));
 }
 
+TEST_CASE("a client that pipelines thousands of WHATSATs and reads is slowed, never dropped") {
+  // 2,000 WHATSATs of 20 places (~20 KB each, ~40 MB in all) in one burst,
+  // against the default 1 MiB output cap: the server hands them to the node
+  // a few at a time as the client reads, instead of queueing every reply.
+  auto cfg = preset_config("hill");
+  cfg.log_dir = temp_dir("pipeline");
+  TestHerd herd(cfg);
+  LineClient c(herd.port("Hill"));
+  c.send("IAMAT kiwi +1+2 1621464827\n");
+  const auto at = c.line();
+  REQUIRE(at);
+  std::string burst;
+  for (int i = 0; i < 2000; ++i) burst += "WHATSAT kiwi 50 20\n";
+  c.send(burst);  // ~38 KB: the kernel takes it all at once
+  std::size_t replies = 0, bytes = 0;
+  for (; replies < 2000; ++replies) {
+    const auto r = c.whatsat_reply();
+    if (!r || !r->starts_with(*at + "\n")) break;
+    bytes += r->size();
+  }
+  CHECK(replies == 2000);
+  CHECK(bytes > 2000u * 10'000);  // they are big replies
+  CHECK(herd.server("Hill").status().client_connections == 1);
+  CHECK(read_file(herd.server("Hill").log_path()).find("dropped") == std::string::npos);
+}
+
 TEST_CASE("connections over the cap are closed at once; the others keep working") {
   auto cfg = preset_config("hill");
   cfg.limits.max_connections = 2;

@@ -33,7 +33,8 @@ void ClientSession::start() {
 }
 
 void ClientSession::read() {
-  if (closed_ || eof_ || reading_ || framing_ || paused()) return;
+  // Input not yet handed on is finished first: memory stays bounded by one read.
+  if (closed_ || eof_ || reading_ || framing_ || paused() || input_pos_ < input_.size()) return;
   reading_ = true;
   socket_.async_read_some(asio::buffer(rbuf_.get(), kReadChunk),
                           [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
@@ -41,26 +42,51 @@ void ClientSession::read() {
                           });
 }
 
+void ClientSession::on_line(std::string_view line, bool oversized) {
+  if (closed_) return;  // the node closed us mid-batch (queue cap): ignore the rest
+  s_.log.lines(who_, '<', line);
+  // Every line with a field gets exactly one reply; blank lines get none.
+  const auto first = line.find_first_not_of(" \t\r\n\f\v");
+  if (oversized || first != std::string_view::npos) {
+    const bool whatsat = !oversized && line.substr(first).starts_with("WHATSAT");
+    const std::size_t r = whatsat ? cap_ / 32 : line.size() + 64;
+    reservations_.push_back(r);
+    reserved_ += r;
+  }
+  if (oversized) {
+    s_.log.event(who_ + " sent a line over " + std::to_string(Limits::max_line_bytes) +
+                 " bytes: answered with '? ' and its first " + std::to_string(Limits::max_line_bytes) +
+                 " bytes; the rest of the line is discarded unread");
+  }
+  s_.node->on_client_line(id_, line, oversized);
+}
+
+void ClientSession::process_input() {
+  if (framing_) return;  // a reply sent from inside the node call below
+  framing_ = true;
+  auto sink = [this](std::string_view line, bool oversized) { on_line(line, oversized); };
+  while (!closed_ && input_pos_ < input_.size() && !paused()) {
+    // One line at a time (a trailing partial line goes to the framer's buffer).
+    const auto nl = input_.find('\n', input_pos_);
+    const std::size_t end = nl == std::string::npos ? input_.size() : nl + 1;
+    framer_.feed(std::string_view(input_).substr(input_pos_, end - input_pos_), sink);
+    input_pos_ = end;
+  }
+  framing_ = false;
+  if (input_pos_ == input_.size()) {
+    input_.clear();
+    input_pos_ = 0;
+  }
+}
+
 void ClientSession::on_read(const boost::system::error_code& ec, std::size_t n) {
   reading_ = false;
   if (closed_) return;
-  auto sink = [this](std::string_view line, bool oversized) {
-    if (closed_) return;  // the node closed us mid-batch (queue cap): ignore the rest
-    s_.log.lines(who_, '<', line);
-    // Every line with a field gets exactly one reply; blank lines get none.
-    if (oversized || line.find_first_not_of(" \t\r\n\f\v") != std::string_view::npos) ++unanswered_;
-    if (oversized) {
-      s_.log.event(who_ + " sent a line over " + std::to_string(Limits::max_line_bytes) +
-                   " bytes: answered with '? ' and its first " + std::to_string(Limits::max_line_bytes) +
-                   " bytes; the rest of the line is discarded unread");
-    }
-    s_.node->on_client_line(id_, line, oversized);
-  };
   if (ec) {
     if (ec == asio::error::eof) {
       // Half-close: answer every line received, then the node closes us.
       eof_ = true;
-      framer_.finish(sink);
+      framer_.finish([this](std::string_view line, bool oversized) { on_line(line, oversized); });
       s_.log.event(who_ + " finished sending (half-close)");
       if (!closed_) s_.node->on_client_eof(id_);
     } else if (ec != asio::error::operation_aborted) {
@@ -69,9 +95,8 @@ void ClientSession::on_read(const boost::system::error_code& ec, std::size_t n) 
     return;
   }
   last_progress_ = std::chrono::steady_clock::now();
-  framing_ = true;
-  framer_.feed(std::string_view(rbuf_.get(), n), sink);
-  framing_ = false;
+  input_.append(rbuf_.get(), n);
+  process_input();
   read();
 }
 
@@ -83,9 +108,13 @@ void ClientSession::send(std::string_view bytes) {
           " bytes (limits.max_queued_output_bytes): the client is not reading; disconnected");
     return;
   }
-  if (unanswered_ > 0) --unanswered_;
+  if (!reservations_.empty()) {
+    reserved_ -= reservations_.front();
+    reservations_.pop_front();
+  }
   schedule_write();
-  read();  // resumes if it paused for unanswered commands
+  process_input();  // resumes if it paused for unanswered commands
+  read();
 }
 
 void ClientSession::schedule_write() {
@@ -123,7 +152,8 @@ void ClientSession::on_write(const boost::system::error_code& ec) {
   } else if (closing_) {
     finish("closed after its last reply");
   }
-  read();  // resumes if reading was paused for a full queue
+  process_input();  // resumes if it paused for a full queue
+  read();
 }
 
 void ClientSession::close_when_flushed() {

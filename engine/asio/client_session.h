@@ -5,11 +5,19 @@
 //
 // Bounds: LineFramer caps a line at kMaxLineBytes; the output queue is capped
 // at limits.max_queued_output_bytes (over it: the client is disconnected and
-// the log says so); reading pauses while more than half the cap is queued, so
-// a pipelining client that does read is slowed, not dropped; no input or
-// output progress for limits.idle_timeout_ms closes the connection; reading
-// also pauses while kMaxUnanswered commands await their replies.
+// the log says so); no input or output progress for limits.idle_timeout_ms
+// closes the connection.
+//
+// Flow control, so that a pipelining client that does read is slowed, not
+// dropped: lines are handed to the node one at a time, and handing stops
+// (and reading with it) while the queued output plus what the unanswered
+// commands may still produce passes half the cap. An unanswered WHATSAT
+// counts cap/32 bytes (its reply carries up to 20 places: ~20 KB offline,
+// more from Google), any other line its own length plus 64; at most
+// kMaxUnanswered commands wait at once. A 64 KiB read full of WHATSATs is
+// thus answered 16 at a time instead of queueing a thousand replies.
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -35,12 +43,17 @@ class ClientSession final : public std::enable_shared_from_this<ClientSession> {
  private:
   void read();
   void on_read(const boost::system::error_code& ec, std::size_t n);
+  void on_line(std::string_view line, bool oversized);
+  // Hands buffered input to the node, line by line, while not paused.
+  void process_input();
   void schedule_write();
   void write();
   void on_write(const boost::system::error_code& ec);
   void arm_idle();
   void finish(std::string_view reason);
-  bool paused() const { return out_.size() > cap_ / 2 || unanswered_ >= kMaxUnanswered; }
+  bool paused() const {
+    return out_.size() + reserved_ > cap_ / 2 || reservations_.size() >= kMaxUnanswered;
+  }
 
   ServerState& s_;
   tcp::socket socket_;
@@ -52,9 +65,14 @@ class ClientSession final : public std::enable_shared_from_this<ClientSession> {
   OutputQueue out_;
   std::unique_ptr<char[]> rbuf_;
   std::chrono::steady_clock::time_point last_progress_;
-  std::size_t unanswered_ = 0;  // commands read whose reply has not been queued yet
+  // Per command handed to the node whose reply is not queued yet, in command
+  // order: the output it may still produce (see above); reserved_ is the sum.
+  std::deque<std::size_t> reservations_;
+  std::size_t reserved_ = 0;
+  std::string input_;          // read, not yet handed to the node (from input_pos_)
+  std::size_t input_pos_ = 0;
   bool reading_ = false;
-  bool framing_ = false;  // inside framer_.feed(): rbuf_ is in use
+  bool framing_ = false;  // inside process_input()
   bool write_scheduled_ = false;
   bool eof_ = false;
   bool closing_ = false;
