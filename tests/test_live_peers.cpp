@@ -6,9 +6,17 @@
 #include <algorithm>
 #include <string>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
 #include "engine/asio/backoff.h"
 #include "engine/asio/output_queue.h"
 #include "engine/asio/peer_auth.h"
+#include "engine/asio/peer_socket.h"
 #include "engine/asio/peer_wire.h"
 #include "test_live_support.h"
 
@@ -180,4 +188,30 @@ TEST_CASE("without a secret, a peer must connect from its configured address") {
   c.send(wire::auth("-") + "UPDATE 1 " + kAtLine + "\n");
   CHECK(c.line() == std::string(wire::kWelcome));
   CHECK(eventually([&] { return whatsat_at_line(herd.port("Smith"), "forged.example") == kAtLine; }));
+}
+
+TEST_CASE("peer sockets find a silent dead peer in bounded time: keep-alive and user timeout set") {
+  namespace asio = boost::asio;
+  using tcp = asio::ip::tcp;
+  asio::io_context io;
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  tcp::socket dialer(io), accepted(io);
+  dialer.connect(acceptor.local_endpoint());
+  acceptor.accept(accepted);
+  tune_peer_socket(accepted);
+  const int fd = accepted.native_handle();
+  auto get = [fd](int level, int name) {
+    int v = -1;
+    socklen_t len = sizeof v;
+    REQUIRE(::getsockopt(fd, level, name, &v, &len) == 0);
+    return v;
+  };
+  CHECK(get(SOL_SOCKET, SO_KEEPALIVE) == 1);
+  CHECK(get(IPPROTO_TCP, TCP_NODELAY) != 0);
+  CHECK(get(IPPROTO_TCP, TCP_KEEPIDLE) == kKeepAliveIdle.count());
+  CHECK(get(IPPROTO_TCP, TCP_KEEPINTVL) == kKeepAliveInterval.count());
+  CHECK(get(IPPROTO_TCP, TCP_KEEPCNT) == kKeepAliveProbes);
+  CHECK(get(IPPROTO_TCP, TCP_USER_TIMEOUT) == kUserTimeout.count() * 1000);
+  // Detection within half a minute either way.
+  CHECK(kKeepAliveIdle + kKeepAliveInterval * kKeepAliveProbes <= std::chrono::seconds(30));
 }

@@ -4,6 +4,7 @@
 #include <boost/asio/write.hpp>
 
 #include "engine/asio/peer_auth.h"
+#include "engine/asio/peer_socket.h"
 #include "engine/asio/peer_wire.h"
 
 namespace herd::live {
@@ -69,9 +70,7 @@ void PeerLink::on_connect(const boost::system::error_code& ec) {
     drop("connect to " + peer().host + ":" + std::to_string(peer().peer_port) + " failed: " + ec.message());
     return;
   }
-  boost::system::error_code ignore;
-  socket_.set_option(tcp::no_delay(true), ignore);
-  socket_.set_option(asio::socket_base::keep_alive(true), ignore);
+  tune_peer_socket(socket_);
   state_ = State::Handshake;
   nonce_ = make_nonce();
   out_.append(wire::hello(s_.self.name, nonce_));

@@ -3,6 +3,7 @@
 #include <boost/asio/write.hpp>
 
 #include "engine/asio/peer_auth.h"
+#include "engine/asio/peer_socket.h"
 #include "engine/asio/peer_wire.h"
 #include "herd/peer_message.h"
 
@@ -25,7 +26,7 @@ void PeerSession::start() {
   boost::system::error_code ec;
   const auto ep = socket_.remote_endpoint(ec);
   if (!ec) remote_ = ep.address();
-  socket_.set_option(tcp::no_delay(true), ec);
+  tune_peer_socket(socket_);
   s_.log.event(who_ + " accepted from " + remote_.to_string() + " (awaiting handshake)");
   deadline_.expires_after(std::chrono::milliseconds(s_.config.limits.handshake_timeout_ms));
   deadline_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
