@@ -16,21 +16,25 @@ std::string squeeze_newlines(const std::string& s) {
   return out;
 }
 
-nlohmann::json error_body(const std::string& status, const std::string& message) {
-  return nlohmann::json{{"html_attributions", nlohmann::json::array()},
-                        {"results", nlohmann::json::array()},
-                        {"status", status.empty() ? "UNKNOWN_ERROR" : status},
-                        {"error_message", message}};
+// ordered_json: the provider's key order is kept as it sent it (Google's
+// own, for google-legacy); our error body lists its keys alphabetically.
+using Json = nlohmann::ordered_json;
+
+Json error_body(const std::string& status, const std::string& message) {
+  return Json{{"error_message", message},
+              {"html_attributions", Json::array()},
+              {"results", Json::array()},
+              {"status", status.empty() ? "UNKNOWN_ERROR" : status}};
 }
 
 }  // namespace
 
 std::string places_reply_body(const PlacesResult& result, int bound) {
-  nlohmann::json body;
+  Json body;
   if (!result.ok) {
     body = error_body(result.status, result.error_message);
   } else {
-    body = nlohmann::json::parse(result.body, nullptr, /*allow_exceptions=*/false);
+    body = Json::parse(result.body, nullptr, /*allow_exceptions=*/false);
     if (!body.is_object()) {
       body = error_body("UNKNOWN_ERROR", "places service returned a body that is not a JSON object");
     } else if (auto it = body.find("results"); it != body.end() && it->is_array() &&
@@ -39,7 +43,7 @@ std::string places_reply_body(const PlacesResult& result, int bound) {
     }
   }
   return squeeze_newlines(body.dump(3, ' ', /*ensure_ascii=*/false,
-                                    nlohmann::json::error_handler_t::replace));
+                                    Json::error_handler_t::replace));
 }
 
 std::string whatsat_reply(const std::string& at_line, const PlacesResult& result, int bound) {

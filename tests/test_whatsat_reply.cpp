@@ -7,7 +7,7 @@
 
 using namespace herd;
 
-TEST_CASE("the places body is cut to the bound and pretty-printed like Google") {
+TEST_CASE("the places body is cut to the bound, keeps the provider's key order, and is indented like Google's") {
   PlacesResult r;
   r.ok = true;
   r.body = R"({"status":"OK","html_attributions":[],"results":[{"name":"a"},{"name":"b"},{"name":"c"}]})";
@@ -15,7 +15,8 @@ TEST_CASE("the places body is cut to the bound and pretty-printed like Google") 
   auto j = nlohmann::json::parse(body);
   REQUIRE(j["results"].size() == 2);
   CHECK(j["results"][1]["name"] == "b");
-  CHECK(body.rfind("{\n   \"html_attributions\": [],\n   \"results\": [", 0) == 0);
+  // Keys stay in the order the provider sent them (not sorted).
+  CHECK(body.rfind("{\n   \"status\": \"OK\",\n   \"html_attributions\": [],\n   \"results\": [", 0) == 0);
   CHECK(body.back() == '}');
   CHECK(body.find("\n\n") == std::string::npos);
 }
