@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "herd/presets.h"
+#include "herd/strict_json.h"
 #include "sim/duration.h"
 
 namespace herd::sim {
@@ -490,7 +491,9 @@ std::vector<Scenario> parse_scenario_text(const std::string& text, const std::st
   const Reader r(file);
   json doc;
   try {
-    doc = json::parse(text);
+    doc = parse_strict_json(text);
+  } catch (const DuplicateKeyError& e) {
+    r.fail(e.path(), e.what());
   } catch (const json::parse_error& e) {
     // e.byte is the 1-based offset of the error; report it as line:column.
     std::size_t line = 1, col = 1;

@@ -96,6 +96,7 @@ TEST_CASE("bad configs name the file, the field and the reason") {
       {R"({"servers": [{"name": "A", "port": "x", "peer_port": 2}]})", "herd.json: servers[0].port: must be an integer"},
       {R"({"servers": [{"name": "A B", "port": 1, "peer_port": 2}]})", "herd.json: servers[0].name: must be 1-64 bytes"},
       {R"({"servers": [{"name": "A", "port": 1, "peer_port": 2, "nieghbours": []}]})", "herd.json: servers[0].nieghbours: unknown field"},
+      {R"({"servers": [{"name": "A", "port": 1, "peer_port": 2, "port": 3}]})", "herd.json: servers[0].port: the key \"port\" appears twice"},
       {R"({"servers": [{"name": "A", "port": 1, "peer_port": 2, "neighbours": ["Z"]}]})", "herd.json: servers[0].neighbours[0]: no server named 'Z'"},
       {R"({"servers": [{"name": "A", "port": 1, "peer_port": 2, "neighbours": ["A"]}]})", "herd.json: servers[0].neighbours[0]: a server cannot be its own neighbour"},
       {R"({"servers": [{"name": "A", "port": 1, "peer_port": 2, "neighbours": ["B"]}, {"name": "B", "port": 3, "peer_port": 4}]})",

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "sim/scenario_loader.h"
 
 using herd::sim::parse_scenario_text;
@@ -11,11 +13,12 @@ using herd::sim::ScenarioError;
 
 namespace {
 
-// A valid scenario with `extra` spliced in as further top-level fields
-// (overriding earlier ones: nlohmann keeps the last duplicate key).
+// A valid scenario with `extra` (top-level fields) merged in, replacing
+// fields of the same name (a file may not repeat a key).
 std::string base(const std::string& extra = "") {
-  return R"({"name": "t", "duration": "10s", "topology": {"preset": "hill"})" +
-         (extra.empty() ? std::string() : ", " + extra) + "}";
+  auto doc = nlohmann::json::parse(R"({"name": "t", "duration": "10s", "topology": {"preset": "hill"}})");
+  if (!extra.empty()) doc.update(nlohmann::json::parse("{" + extra + "}"));
+  return doc.dump();
 }
 
 // The error for `text`, checking its file, field and reason.
@@ -140,4 +143,20 @@ TEST_CASE("a sweep expands into its grid - the last parameter varying fastest") 
 TEST_CASE("a missing file is an error naming it") {
   CHECK_THROWS_WITH(herd::sim::load_scenario_file("/nonexistent/x.json"),
                     Catch::Contains("/nonexistent/x.json") && Catch::Contains("cannot open"));
+}
+
+TEST_CASE("a key repeated in one object is an error, named by its path") {
+  expect_error(R"({"name": "t", "seed": 1, "duration": "10s", "topology": {"preset": "hill"}, "seed": 2})", "seed",
+               "the key \"seed\" appears twice");
+  expect_error(R"({"name": "t", "duration": "10s", "topology": {"preset": "hill"},
+                  "clients": {"count": 3, "count": 4}})",
+               "clients.count", "appears twice");
+  expect_error(R"({"name": "t", "duration": "10s", "topology": {"preset": "hill"},
+                  "faults": [{"at": "1s", "kind": "crash", "node": "Hill"},
+                             {"at": "2s", "kind": "restart", "node": "Hill", "at": "3s"}]})",
+               "faults[1].at", "appears twice");
+  // The same key in different objects is fine.
+  CHECK_NOTHROW(parse_scenario_text(R"({"name": "t", "duration": "10s", "topology": {"preset": "hill"},
+      "faults": [{"at": "1s", "kind": "crash", "node": "Hill"}, {"at": "2s", "kind": "restart", "node": "Hill"}]})",
+                                    "ok.json"));
 }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "herd/presets.h"
+#include "herd/strict_json.h"
 
 namespace herd::live {
 
@@ -224,7 +225,9 @@ HerdConfig parse_herd_config(std::string_view text, const std::string& source,
   const Reader r(source);
   json j;
   try {
-    j = json::parse(text);
+    j = parse_strict_json(text);
+  } catch (const DuplicateKeyError& e) {
+    r.fail(e.path(), e.what());
   } catch (const json::parse_error& e) {
     r.fail("(json)", std::string("not valid JSON: ") + e.what());
   }
