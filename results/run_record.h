@@ -20,7 +20,7 @@ struct RunInfo {
   std::uint64_t seed = 0;
   std::string strategy;            // e.g. "flooding"
   std::string topology;            // e.g. "preset:hill", "small_world(n=1000,k=6,p=0.1)"
-  std::string code_version;        // HERD_CODE_VERSION
+  std::string code_version;        // sim::code_version(): version+commit[-dirty]
   Nanos duration = 0;              // simulated time the run covered
 };
 

@@ -8,15 +8,12 @@
 #include <time.h>
 
 #include "herd/posix_time.h"
+#include "sim/code_version.h"
 #include "sim/metrics.h"
 #include "sim/peak_rss.h"
 #include "sim/scenario_error.h"
 #include "sim/topology_gen.h"
 #include "sim/workload.h"
-
-#ifndef HERD_CODE_VERSION
-#define HERD_CODE_VERSION "unknown"
-#endif
 
 namespace herd::sim {
 
@@ -269,7 +266,7 @@ results::RunInfo run_info(const Scenario& s, std::uint64_t seed, const std::stri
   info.seed = seed;
   info.strategy = s.strategy;
   info.topology = topology;
-  info.code_version = HERD_CODE_VERSION;
+  info.code_version = code_version();
   info.duration = s.duration;
   return info;
 }
