@@ -40,6 +40,23 @@ TEST_CASE("operands are echoed byte for byte, whatever the white space") {
   CHECK(net.take_output(0, 1) == "AT Hill +0.323371889 kiwi +34.06893-118.445127 1621464827.9\n");
 }
 
+TEST_CASE("a client ID is any bytes but white space: non-UTF-8, NUL and punctuation echo exactly and flood") {
+  auto net = hill();
+  net.set_auto_places(true);
+  const std::string id = std::string("\xff\xfe") + '\0' + "k?\x7f\xc3(";
+  net.client_send(0, 1, "IAMAT " + id + " +1+2 1621464828\n");
+  const std::string at = "AT Hill +0.223371889 " + id + " +1+2 1621464828";
+  CHECK(net.take_output(0, 1) == at + "\n");
+  net.deliver_all();
+  // The far end knows the client by the same bytes.
+  const std::size_t far = net.index_of("Campbell");
+  net.client_send(far, 2, "WHATSAT " + id + " 10 1\n");
+  CHECK(net.take_output(far, 2).rfind(at + "\n{", 0) == 0);
+  // A different byte is a different client.
+  net.client_send(far, 3, "WHATSAT " + id.substr(0, id.size() - 1) + " 10 1\n");
+  CHECK(net.take_output(far, 3).rfind("? WHATSAT", 0) == 0);
+}
+
 TEST_CASE("invalid lines get '? ' and the line as received; the connection stays open") {
   auto net = hill();
   for (const std::string line : {"HELLO", "IAMAT kiwi +1+2", "IAMAT kiwi +91+2 5", "WHATSAT kiwi 10 5",
