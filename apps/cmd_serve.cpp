@@ -17,7 +17,10 @@ int cmd_serve(int argc, char** argv) {
   po::options_description opts(
       "herd serve --config FILE --name NAME\n"
       "Runs server NAME of the herd in FILE (see docs/live.md) until Ctrl-C.\n"
-      "The shared secret may come from $HERD_SECRET instead of the file.\n\noptions");
+      "The shared secret may come from $HERD_SECRET instead of the file.\n"
+      "Exit codes: 0 stopped by Ctrl-C/SIGTERM; 1 the server cannot start or run (a port\n"
+      "in use, a host that does not resolve: the message names the field); 2 bad usage or\n"
+      "a config that is invalid (the message names the file, field and reason).\n\noptions");
   std::string config_path;
   std::string name;
   opts.add_options()("help,h", "show this help")("config", po::value(&config_path), "herd config (JSON)")(

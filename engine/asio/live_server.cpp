@@ -64,7 +64,6 @@ ServerState::ServerState(const HerdConfig& cfg, const ServerConfig& me, ServerOp
     neighbours.push_back(std::move(nb));
   }
   cut.assign(neighbours.size(), false);
-  if (!config.log_dir.empty()) log.open(config.log_dir, self.name, config.log_lines);
   places = options.places ? options.places(io, config) : make_places_provider(io, config);
   node = std::make_unique<Node>(std::move(nc), *this, clients, make_flooding());
 
@@ -77,7 +76,12 @@ ServerState::ServerState(const HerdConfig& cfg, const ServerConfig& me, ServerOp
     } else {
       tcp::resolver r(io);
       auto res = r.resolve(self.host, std::to_string(port), ec);
-      if (ec || res.empty()) throw std::runtime_error("cannot resolve " + self.host + ": " + ec.message());
+      if (ec || res.empty()) {
+        std::size_t i = 0;
+        while (i < config.servers.size() && config.servers[i].name != self.name) ++i;
+        throw std::runtime_error(config.source + ": servers[" + std::to_string(i) + "].host: cannot resolve '" +
+                                 self.host + "' to listen on: " + (ec ? ec.message() : "no address"));
+      }
       ep = *res.begin();
     }
     a.open(ep.protocol());
@@ -91,6 +95,8 @@ ServerState::ServerState(const HerdConfig& cfg, const ServerConfig& me, ServerOp
   };
   listen(client_acceptor, self.port, "clients");
   listen(peer_acceptor, self.peer_port, "peers");
+  // Only once the server can run: a failed start leaves no log directory behind.
+  if (!config.log_dir.empty()) log.open(config.log_dir, self.name, config.log_lines);
 }
 
 ServerState::~ServerState() { shutdown(); }
