@@ -3,6 +3,7 @@
 // new (LocationTable); the strategy decides who hears about it. New
 // strategies (gossip, spanning tree, anti-entropy) implement this interface
 // and need no change to the node.
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
@@ -54,5 +55,10 @@ class FloodingStrategy final : public PropagationStrategy {
 };
 
 std::unique_ptr<PropagationStrategy> make_flooding();
+
+// Push gossip (herd/gossip.cpp): each new report goes to `fanout` up
+// neighbours chosen at random (never its sender), or to all of them if fewer.
+// `seed` fixes the choices (the simulator derives one per node and run).
+std::unique_ptr<PropagationStrategy> make_gossip(std::uint32_t fanout, std::uint64_t seed);
 
 }  // namespace herd

@@ -26,7 +26,7 @@ double thread_cpu_seconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-enum Stream : std::uint64_t { kNetwork = 1, kSkew = 3 };  // and kWorkloadStream (sim/workload.h)
+enum Stream : std::uint64_t { kNetwork = 1, kSkew = 3, kStrategy = 4 };  // and kWorkloadStream (sim/workload.h)
 
 // External event kinds (VirtualNetwork::schedule_external's `a`).
 enum ExternalKind : std::uint32_t { kFault = 0, kSample = 1, kReport = 2, kRead = 3 };
@@ -52,7 +52,14 @@ class Runner final : public virt::NetworkObserver {
     cfg.latency = s_.network.latency;
     cfg.loss = s_.network.loss;
     cfg.places_delay = s_.network.places_delay;
-    cfg.make_strategy = make_flooding;  // the only strategy so far (validated)
+    if (s_.strategy == "gossip") {
+      // Each node (and each restart of it) draws from its own seeded stream.
+      const std::uint64_t base = virt::derive_seed(seed_, kStrategy);
+      const std::uint32_t fanout = s_.gossip_fanout;
+      cfg.make_strategy = [base, fanout](std::uint32_t node, std::uint32_t generation) {
+        return make_gossip(fanout, virt::derive_seed(base, (std::uint64_t{node} << 32) | generation));
+      };
+    }
     net_ = std::make_unique<virt::VirtualNetwork>(topo, cfg, *this);
     metrics_ = std::make_unique<Metrics>(s_.metrics);
 
@@ -264,7 +271,8 @@ results::RunInfo run_info(const Scenario& s, std::uint64_t seed, const std::stri
   info.scenario_json = s.json;
   info.sweep_point_json = s.sweep_point;
   info.seed = seed;
-  info.strategy = s.strategy;
+  // With its parameter, so plots per strategy tell fanouts apart.
+  info.strategy = s.strategy == "gossip" ? "gossip(fanout=" + std::to_string(s.gossip_fanout) + ")" : s.strategy;
   info.topology = topology;
   info.code_version = code_version();
   info.duration = s.duration;

@@ -93,7 +93,8 @@ struct Scenario {
   std::vector<std::uint64_t> seeds;
   Nanos duration = 0;
   TopologySpec topology;
-  std::string strategy = "flooding";
+  std::string strategy = "flooding";  // "flooding" or "gossip"
+  std::uint32_t gossip_fanout = 2;     // gossip: neighbours each new report goes to
   NetworkSpec network;
   ClientsSpec clients;
   SkewSpec skew;

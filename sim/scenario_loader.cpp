@@ -314,10 +314,14 @@ Scenario read_scenario(const Reader& r, const json& j) {
 
   if (auto* st = Reader::optional(j, "strategy")) {
     if (st->is_string()) {
-      s.strategy = r.choice(*st, "strategy", {"flooding"});
+      s.strategy = r.choice(*st, "strategy", {"flooding", "gossip"});
     } else {
-      r.object(*st, "strategy", {"name"});
-      s.strategy = r.choice(r.required(*st, "strategy", "name"), "strategy.name", {"flooding"});
+      r.object(*st, "strategy", {"name", "fanout"});
+      s.strategy = r.choice(r.required(*st, "strategy", "name"), "strategy.name", {"flooding", "gossip"});
+      if (auto* f = Reader::optional(*st, "fanout")) {
+        if (s.strategy != "gossip") r.fail("strategy.fanout", "only the gossip strategy takes a fanout");
+        s.gossip_fanout = static_cast<std::uint32_t>(r.uint(*f, "strategy.fanout", 1, 1000));
+      }
     }
   }
 

@@ -274,3 +274,32 @@ TEST_CASE("a disconnected generated graph set to reject fails the run with a sce
     "faults": [{"at": "0s", "kind": "link_cut", "link": ["n0", "n5"]}]})"),
                     Catch::Contains("faults[0].link") && Catch::Contains("no link n0-n5"));
 }
+
+TEST_CASE("gossip: fewer messages than flooding for less coverage; more fanout, more of both; deterministic") {
+  // One report per client, never repeated, on a 200-node small world.
+  auto scenario = [](const std::string& strategy) {
+    return R"({"name": "g", "seed": 6, "duration": "5s",
+      "topology": {"kind": "small_world", "n": 200, "k": 6, "p": 0.1},
+      "strategy": )" + strategy + R"(,
+      "network": {"latency": {"model": "uniform", "min": "5ms", "max": "15ms"}},
+      "clients": {"count": 30, "report_interval": "1s", "stop": "999ms"}})";
+  };
+  const auto flood = run_text(scenario(R"("flooding")"));
+  const auto g1 = run_text(scenario(R"({"name": "gossip", "fanout": 1})"));
+  const auto g2 = run_text(scenario(R"({"name": "gossip", "fanout": 2})"));
+  const auto g2again = run_text(scenario(R"({"name": "gossip", "fanout": 2})"));
+  CHECK(g2.record.info.strategy == "gossip(fanout=2)");
+  CHECK(flood.record.summary.updates == 30);
+  CHECK(g2.record.summary.updates == 30);
+  CHECK(flood.record.summary.coverage == 1.0);
+
+  const auto msgs = [](const sim::RunOutcome& o) { return o.record.summary.messages_per_update; };
+  CHECK(msgs(g1) < msgs(g2));
+  CHECK(msgs(g2) < msgs(flood));
+  // Fanout 1 is a random walk that stops at the first server that knew: it
+  // reaches few. Fanout 2 reaches more, flooding all.
+  CHECK(g1.record.summary.coverage < g2.record.summary.coverage);
+  CHECK(g2.record.summary.coverage <= flood.record.summary.coverage);
+  CHECK(g1.record.summary.coverage < 0.5);
+  CHECK(canonical(g2.record) == canonical(g2again.record));
+}

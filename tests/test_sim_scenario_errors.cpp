@@ -160,3 +160,12 @@ TEST_CASE("a key repeated in one object is an error, named by its path") {
       "faults": [{"at": "1s", "kind": "crash", "node": "Hill"}, {"at": "2s", "kind": "restart", "node": "Hill"}]})",
                                     "ok.json"));
 }
+
+TEST_CASE("strategy: gossip takes a fanout, flooding does not") {
+  CHECK(parse_scenario_text(base(R"("strategy": {"name": "gossip", "fanout": 4})"), "ok.json")[0].gossip_fanout == 4);
+  CHECK(parse_scenario_text(base(R"("strategy": "gossip")"), "ok.json")[0].gossip_fanout == 2);
+  expect_error(base(R"("strategy": {"name": "gossip", "fanout": 0})"), "strategy.fanout", "must be from 1 to 1000");
+  expect_error(base(R"("strategy": {"name": "flooding", "fanout": 2})"), "strategy.fanout",
+               "only the gossip strategy takes a fanout");
+  expect_error(base(R"("strategy": "epidemic")"), "strategy", "flooding");
+}

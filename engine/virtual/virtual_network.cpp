@@ -102,7 +102,7 @@ void VirtualNetwork::build_node(std::uint32_t n) {
   cfg.peers_start_up = true;
   cfg.shared_table = &tables_;
   cfg.table_column = n;
-  nodes_[n].node.emplace(std::move(cfg), nodes_[n].ctx, clients_, config_.make_strategy());
+  nodes_[n].node.emplace(std::move(cfg), nodes_[n].ctx, clients_, config_.make_strategy(n, nodes_[n].generation));
 }
 
 std::int64_t VirtualNetwork::link_index(std::uint32_t a, std::uint32_t b) const {

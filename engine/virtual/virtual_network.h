@@ -38,8 +38,10 @@ struct NetworkConfig {
   LatencyModel latency = LatencyModel::constant(10'000'000);  // every link unless overridden
   double loss = 0;
   LatencyModel places_delay = LatencyModel::constant(50'000'000);
-  // Builds a fresh strategy for each node (and again on restart).
-  std::function<std::unique_ptr<PropagationStrategy>()> make_strategy = make_flooding;
+  // Builds a fresh strategy for node `node` (and again on each restart,
+  // `generation` counting them from 0).
+  std::function<std::unique_ptr<PropagationStrategy>(std::uint32_t node, std::uint32_t generation)> make_strategy =
+      [](std::uint32_t, std::uint32_t) { return make_flooding(); };
 };
 
 struct NetworkCounters {
