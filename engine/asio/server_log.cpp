@@ -53,7 +53,7 @@ void ServerLog::lines(std::string_view who, char dir, std::string_view text) {
     if (nl == std::string_view::npos) break;
     text.remove_prefix(nl + 1);
   }
-  if (buf_.size() > (1 << 20)) flush();
+  if (buf_.size() > kFlushBytes) flush();
 }
 
 void ServerLog::event(std::string_view text) {

@@ -33,6 +33,10 @@ class ServerLog {
  private:
   void stamp();
 
+  // Written out in pieces this big: one write of a larger buffer stalls
+  // the server's thread (and every reply and flood behind it) for longer.
+  static constexpr std::size_t kFlushBytes = 64 * 1024;
+
   std::FILE* file_ = nullptr;
   std::string path_;
   bool log_lines_ = true;
