@@ -25,6 +25,7 @@
 #include "engine/asio/live_server.h"
 #include "engine/virtual/latency_model.h"
 #include "live/delivery_recorder.h"
+#include "sim/fault_target.h"
 #include "sim/peak_rss.h"
 #include "sim/run.h"
 #include "sim/scenario_error.h"
@@ -433,25 +434,14 @@ class LiveRun {
     auto index_of = [&](const std::string& name) {
       return static_cast<std::uint32_t>(std::find(topo_->names.begin(), topo_->names.end(), name) - topo_->names.begin());
     };
-    std::string target;
     if (f.kind == "link_cut" || f.kind == "link_restore") {
       const std::uint32_t a = index_of(f.a), b = index_of(f.b);
       const auto it = link_index_.find({std::min(a, b), std::max(a, b)});
       if (it == link_index_.end())
         throw sim::ScenarioError(s_.file, f.field + ".link", "no link " + f.a + "-" + f.b + " in the topology");
       links_[it->second].cut = f.kind == "link_cut";
-      target = f.a + "-" + f.b;
     } else if (f.kind == "partition") {
-      std::vector<std::uint32_t> group(n_, static_cast<std::uint32_t>(f.groups.size()));  // unlisted: one more group
-      target = f.name + ":[";
-      for (std::uint32_t g = 0; g < f.groups.size(); ++g) {
-        target += (g ? "],[" : "[");
-        for (std::size_t k = 0; k < f.groups[g].size(); ++k) {
-          group[index_of(f.groups[g][k])] = g;
-          target += (k ? "," : "") + f.groups[g][k];
-        }
-      }
-      target += "]]";
+      std::vector<std::uint32_t> group = sim::partition_groups(f, topo_->names);
       for (auto& l : links_) l.blocked += group[l.a] != group[l.b];
       partitions_.push_back({f.name, std::move(group)});
     } else if (f.kind == "heal") {
@@ -460,7 +450,6 @@ class LiveRun {
         for (auto& l : links_) l.blocked -= it->second[l.a] != it->second[l.b];
         partitions_.erase(it);
       }
-      target = f.name;
     }
     for (auto& l : links_) {
       const bool cut = l.cut || l.blocked > 0;
@@ -471,7 +460,7 @@ class LiveRun {
       if (servers_[l.b]) servers_[l.b]->set_link_cut(topo_->names[l.a], cut);
     }
     recorder_->set_components(labels());
-    faults_.push_back({recorder_->now(), f.kind, target});
+    faults_.push_back({recorder_->now(), f.kind, sim::fault_target(f)});
   }
 
   std::vector<std::uint32_t> labels() const {

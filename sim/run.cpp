@@ -9,6 +9,7 @@
 
 #include "herd/posix_time.h"
 #include "sim/code_version.h"
+#include "sim/fault_target.h"
 #include "sim/metrics.h"
 #include "sim/peak_rss.h"
 #include "sim/scenario_error.h"
@@ -46,6 +47,7 @@ class Runner final : public virt::NetworkObserver {
     const Topology& topo = gen.topology;
     n_ = static_cast<std::uint32_t>(topo.size());
     for (std::uint32_t i = 0; i < n_; ++i) index_.emplace(topo.names[i], i);
+    names_ = topo.names;
 
     virt::NetworkConfig cfg;
     cfg.seed = virt::derive_seed(seed_, kNetwork);
@@ -179,40 +181,22 @@ class Runner final : public virt::NetworkObserver {
 
   void apply_fault(std::uint32_t i) {
     const FaultSpec& f = s_.faults[i];
-    std::string target;
     if (f.kind == "link_cut") {
       net_->cut_link(fault_links_[i]);
-      target = f.a + "-" + f.b;
     } else if (f.kind == "link_restore") {
       net_->restore_link(fault_links_[i]);
-      target = f.a + "-" + f.b;
     } else if (f.kind == "partition") {
-      // Unlisted servers form one more group of their own.
-      std::vector<std::uint32_t> group(n_, static_cast<std::uint32_t>(f.groups.size()));
-      target = f.name + ":[";
-      for (std::uint32_t g = 0; g < f.groups.size(); ++g) {
-        target += (g ? "],[" : "[");
-        for (std::size_t k = 0; k < f.groups[g].size(); ++k) {
-          group[index_.at(f.groups[g][k])] = g;
-          target += (k ? "," : "") + f.groups[g][k];
-        }
-      }
-      target += "]]";
-      net_->partition(f.name, std::move(group));
+      net_->partition(f.name, partition_groups(f, names_));
     } else if (f.kind == "heal") {
       net_->heal(f.name);
-      target = f.name;
     } else if (f.kind == "crash") {
       const std::uint32_t n = index_.at(f.a);
       if (Node* node = net_->node(n)) metrics_->node_lost(n, node->table());
       net_->crash(n);
-      target = f.a;
     } else if (f.kind == "restart") {
-      const std::uint32_t n = index_.at(f.a);
-      net_->restart(n);
-      target = f.a;
+      net_->restart(index_.at(f.a));
     }
-    faults_.push_back({net_->now(), f.kind, target});
+    faults_.push_back({net_->now(), f.kind, fault_target(f)});
     metrics_->set_components(net_->components());
   }
 
@@ -254,6 +238,7 @@ class Runner final : public virt::NetworkObserver {
   std::unique_ptr<Workload> workload_;
   Workload::Schedule schedule_;
   std::vector<std::size_t> fault_links_;
+  std::vector<std::string> names_;  // servers in topology order
   std::vector<results::FaultRow> faults_;
   std::uint32_t issuing_ = 0;
   const Report* served_ = nullptr;
