@@ -6,6 +6,7 @@ ClientId ClientDirectory::intern(std::string_view name) {
   if (auto it = ids_.find(name); it != ids_.end()) return it->second;
   const auto id = static_cast<ClientId>(names_.size());
   names_.emplace_back(name);
+  bytes_ += name.size();
   ids_.emplace(names_.back(), id);
   return id;
 }

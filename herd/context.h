@@ -39,6 +39,10 @@ class NodeContext {
   // node.on_places_result(id, result) exactly once, even on failure.
   virtual void lookup_places(LookupId id, const PlacesQuery& q) = 0;
 
+  // The table now holds `r` for its client (only with NodeConfig::persist):
+  // a durable driver records it. Called before the reply or flood it causes.
+  virtual void persist(const Report& /*r*/) {}
+
   virtual NodeObserver& observer() = 0;
 };
 

@@ -35,18 +35,37 @@ void Node::on_client_line(ConnId conn, std::string_view line, bool oversized) {
   if (oversized) return answer_invalid(conn, c, line, true);
   ClientCommand cmd = parse_client_line(line);
   if (std::holds_alternative<EmptyLine>(cmd)) return;
-  if (auto* iamat = std::get_if<IamAt>(&cmd)) return handle_iamat(conn, c, *iamat);
+  if (auto* iamat = std::get_if<IamAt>(&cmd)) return handle_iamat(conn, c, *iamat, line);
   if (auto* whatsat = std::get_if<WhatsAt>(&cmd)) return handle_whatsat(conn, c, *whatsat, line);
   answer_invalid(conn, c, line, false);
 }
 
-void Node::handle_iamat(ConnId conn, Conn& c, const IamAt& cmd) {
-  const Nanos diff = ctx_.now() - cmd.client_time;
-  ReportRef r = make_client_report(config_.name, diff, clients_.intern(cmd.client), cmd.client,
-                                   cmd.coordinates, cmd.time, cmd.position, cmd.client_time);
+bool Node::store(const ReportRef& r) {
+  if (table_.offer(r) != LocationTable::Offer::Stored) return false;
+  if (config_.persist) ctx_.persist(*r);
+  return true;
+}
+
+void Node::refuse(ConnId conn, Conn& c, std::string_view line, Limit why) {
+  ctx_.observer().limit_hit(conn, why, line);
+  answer_invalid(conn, c, line, false);
+}
+
+void Node::handle_iamat(ConnId conn, Conn& c, const IamAt& cmd, std::string_view line) {
+  const Nanos now = ctx_.now();
+  // Compared without overflow: both times are within int64 but their
+  // difference need not be.
+  if (config_.max_future_skew > 0 && cmd.client_time > now && cmd.client_time - now > config_.max_future_skew) {
+    return refuse(conn, c, line, Limit::FutureTime);
+  }
+  const auto id = clients_.try_intern(cmd.client);
+  if (!id) return refuse(conn, c, line, Limit::ClientCap);
+  const Nanos diff = now - cmd.client_time;
+  ReportRef r = make_client_report(config_.name, diff, *id, cmd.client, cmd.coordinates, cmd.time,
+                                   cmd.position, cmd.client_time);
   std::string reply = r->at_line();
   reply += '\n';
-  const bool stored = table_.offer(r) == LocationTable::Offer::Stored;
+  const bool stored = store(r);
   ctx_.observer().client_report(*r, stored);
   // Answer before flooding so the client's reply is not delayed by sends.
   answer(conn, c, std::move(reply));
@@ -126,7 +145,7 @@ void Node::on_places_result(LookupId id, const PlacesResult& result) {
 
 void Node::on_peer_message(PeerId from, const PeerMessage& m) {
   if (!m.report) return;
-  const bool stored = table_.offer(m.report) == LocationTable::Offer::Stored;
+  const bool stored = store(m.report);
   ctx_.observer().peer_report(from, m, stored);
   if (stored) {
     strategy_->on_stored(*this, m.report, from, m.hops);
@@ -152,6 +171,10 @@ void Node::on_peer_down(PeerId p) {
 void Node::send(PeerId to, const PeerMessage& m) {
   ctx_.observer().peer_sent(to, m);
   ctx_.send_to_peer(to, m);
+}
+
+bool Node::restore(ReportRef r) {
+  return r && table_.offer(std::move(r)) == LocationTable::Offer::Stored;
 }
 
 void Node::on_timer(TimerId id) { strategy_->on_timer(*this, id); }

@@ -37,6 +37,14 @@ struct NodeConfig {
   // simulator; see LocationTable).
   SharedTableStorage* shared_table = nullptr;
   std::size_t table_column = 0;
+  // An IAMAT whose client time is more than this ahead of the node's clock
+  // is refused ("? line"): once stored, a far-future report could never be
+  // replaced (newest wins) and would pin that client herd-wide. 0 = no bound
+  // (the simulator; live servers set limits.max_future_skew_ms).
+  Nanos max_future_skew = 0;
+  // Call NodeContext::persist for every report the table stores (live
+  // servers with a durable table).
+  bool persist = false;
 };
 
 class Node final : private PropagationHost {
@@ -62,6 +70,12 @@ class Node final : private PropagationHost {
   void on_peer_up(PeerId p);
   void on_peer_down(PeerId p);
 
+  // --- start-up -------------------------------------------------------------
+  // Puts a report read back from durable storage into the table (if newer
+  // than the held one), before the node sees any input. Nothing is sent,
+  // observed or persisted. Returns true if stored.
+  bool restore(ReportRef r);
+
   // --- completions ----------------------------------------------------------
   void on_places_result(LookupId id, const PlacesResult& result);
   void on_timer(TimerId id);
@@ -86,7 +100,9 @@ class Node final : private PropagationHost {
   };
   struct Lookup { ConnId conn; std::uint64_t seq; };
 
-  void handle_iamat(ConnId conn, Conn& c, const struct IamAt& cmd);
+  void handle_iamat(ConnId conn, Conn& c, const struct IamAt& cmd, std::string_view line);
+  void refuse(ConnId conn, Conn& c, std::string_view line, Limit why);
+  bool store(const ReportRef& r);
   void handle_whatsat(ConnId conn, Conn& c, const struct WhatsAt& cmd, std::string_view line);
   void answer(ConnId conn, Conn& c, std::string text);
   void answer_invalid(ConnId conn, Conn& c, std::string_view line, bool oversized);

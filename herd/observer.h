@@ -2,12 +2,19 @@
 // What a node reports about itself, for metrics and logs. Every method has an
 // empty default so an observer overrides only what it records. Calls happen
 // synchronously inside the node's input methods.
+#include <cstdint>
 #include <string_view>
 
 #include "herd/peer_message.h"
 #include "herd/types.h"
 
 namespace herd {
+
+// A bound on client input that refused a line (NodeConfig, ClientDirectory).
+enum class Limit : std::uint8_t {
+  FutureTime,  // IAMAT time too far ahead of the server's clock
+  ClientCap,   // a new client while the client directory is full
+};
 
 class NodeObserver {
  public:
@@ -21,6 +28,9 @@ class NodeObserver {
   virtual void whatsat(ClientId /*client*/, const Report& /*served*/) {}
   // A line got "? ..."; `oversized` when it exceeded kMaxLineBytes.
   virtual void invalid_line(ConnId /*conn*/, std::string_view /*line*/, bool /*oversized*/) {}
+  // A well-formed line was refused by a limit (and answered "? ..."; the
+  // invalid_line call follows).
+  virtual void limit_hit(ConnId /*conn*/, Limit /*which*/, std::string_view /*line*/) {}
 };
 
 }  // namespace herd

@@ -19,7 +19,8 @@ bool parse_peer_message(std::string_view line, ClientDirectory& clients, PeerMes
   if (!line.starts_with(kUpdate)) return false;
   line.remove_prefix(kUpdate.size());
   const auto space = line.find(' ');
-  if (space == std::string_view::npos || space == 0 || space > 5) return false;
+  // 1..65535 in plain decimal: no sign, no leading zero (hops start at 1).
+  if (space == std::string_view::npos || space == 0 || space > 5 || line[0] == '0') return false;
   unsigned hops = 0;
   auto [ptr, ec] = std::from_chars(line.data(), line.data() + space, hops);
   if (ec != std::errc() || ptr != line.data() + space || hops > 0xFFFF) return false;

@@ -23,8 +23,9 @@ struct PeerMessage {
 // "UPDATE <hops> AT <origin> <diff> <client> <coordinates> <time>"
 std::string format_peer_message(const PeerMessage& m);
 
-// Parses a peer line strictly. Returns false (and leaves `out` alone) if the
-// line is not a well-formed peer message.
+// Parses a peer line strictly, exactly as docs/peer-protocol.md writes it:
+// "UPDATE", hops 1..65535 in plain decimal, and an AT line (parse_at_line),
+// single spaces only. Returns false (and leaves `out` alone) otherwise.
 bool parse_peer_message(std::string_view line, ClientDirectory& clients, PeerMessage& out);
 
 }  // namespace herd

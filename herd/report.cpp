@@ -47,7 +47,23 @@ ReportRef make_client_report(std::string_view server, Nanos time_diff, ClientId 
                      static_cast<std::uint16_t>(client_name.size()));
 }
 
+namespace {
+// Exactly as servers write it: fields separated by one space, nothing before
+// or after. A line with tabs, runs of spaces or a CR was not made by a herd
+// server, so it is not one.
+bool single_spaced(std::string_view text) {
+  if (text.empty() || text.front() == ' ' || text.back() == ' ') return false;
+  char prev = 0;
+  for (char c : text) {
+    if (c == ' ' ? prev == ' ' : is_protocol_space(c)) return false;
+    prev = c;
+  }
+  return true;
+}
+}  // namespace
+
 ReportRef parse_at_line(std::string_view text, ClientDirectory& clients) {
+  if (!single_spaced(text)) return {};
   std::array<std::string_view, 6> f;
   if (split_fields(text, f) != 6 || f[0] != "AT") return {};
   if (f[1].size() > 0xFFFF || f[3].size() > 0xFFFF) return {};
@@ -55,7 +71,9 @@ ReportRef parse_at_line(std::string_view text, ClientDirectory& clients) {
   auto pos = parse_iso6709(f[4]);
   auto t = parse_posix_time(f[5]);
   if (!diff || !pos || !t) return {};
-  return make_client_report(f[1], *diff, clients.intern(f[3]), f[3], f[4], f[5], *pos, *t);
+  const auto id = clients.try_intern(f[3]);
+  if (!id) return {};
+  return make_client_report(f[1], *diff, *id, f[3], f[4], f[5], *pos, *t);
 }
 
 }  // namespace herd

@@ -88,9 +88,11 @@ ReportRef make_client_report(std::string_view server, Nanos time_diff, ClientId 
                              std::string_view client_name, std::string_view coordinates,
                              std::string_view time_text, Coordinates position, Nanos client_time);
 
-// Parses an AT line (as a peer sends it) strictly: six fields, a valid time
-// difference, coordinates and time. Re-joins them with single spaces.
-// Interns the client name in `clients`. Returns an empty ref if malformed.
+// Parses an AT line (as a peer sends it) strictly: six fields separated by
+// single spaces, nothing before or after, a valid time difference,
+// coordinates and time. Interns the client name in `clients`
+// (try_intern). Returns an empty ref if malformed, or if the client is new
+// and the directory is at its limits (clients.full_for tells which).
 ReportRef parse_at_line(std::string_view line, ClientDirectory& clients);
 
 }  // namespace herd

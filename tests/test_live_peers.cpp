@@ -4,7 +4,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -214,4 +217,123 @@ TEST_CASE("peer sockets find a silent dead peer in bounded time: keep-alive and 
   CHECK(get(IPPROTO_TCP, TCP_USER_TIMEOUT) == kUserTimeout.count() * 1000);
   // Detection within half a minute either way.
   CHECK(kKeepAliveIdle + kKeepAliveInterval * kKeepAliveProbes <= std::chrono::seconds(30));
+}
+
+namespace {
+// An authenticated neighbour by hand (HELLO, CHALLENGE, AUTH, WELCOME), left
+// open so a test can send it any line.
+std::unique_ptr<LineClient> authenticated_as(std::uint16_t peer_port, const std::string& me,
+                                             const std::string& server, const std::string& secret) {
+  auto c = std::make_unique<LineClient>(peer_port);
+  const std::string nonce = make_nonce();
+  c->send(wire::hello(me, nonce));
+  wire::Challenge ch;
+  REQUIRE(wire::parse_challenge(c->line().value_or(""), ch));
+  c->send(wire::auth(dialer_proof(secret, me, server, nonce, ch.nonce)));
+  REQUIRE(c->line() == std::string(wire::kWelcome));
+  return c;
+}
+
+// The longest IAMAT line the protocol allows (kMaxLineBytes), for `client`
+// padded to fit.
+std::string longest_iamat(char fill) {
+  const std::string coords = "+34.068930-118.445127", time = "1621464827.959498503";
+  const std::string id(herd::kMaxLineBytes - 6 - 1 - coords.size() - 1 - time.size(), fill);
+  return "IAMAT " + id + " " + coords + " " + time;
+}
+}  // namespace
+
+TEST_CASE("a 4096-byte IAMAT reaches every server of a five-server herd, and no peer link drops") {
+  auto cfg = preset_config("hill");
+  TestHerd herd(cfg);
+  const std::string line = longest_iamat('k');
+  REQUIRE(line.size() == herd::kMaxLineBytes);
+  const std::string id = line.substr(6, line.find(' ', 6) - 6);
+  for (int round = 0; round < 3; ++round) {
+    const auto at = ask(herd.port("Hill"), line);
+    REQUIRE(at.starts_with("AT Hill "));
+    for (const auto& s : cfg.servers) {
+      INFO(s.name);
+      CHECK(eventually([&] { return whatsat_at_line(herd.port(s.name), id) == at; }));
+    }
+  }
+  for (const auto& s : cfg.servers) CHECK(herd.server(s.name).status().refused_peers == 0);
+  CHECK(herd.links_up());
+}
+
+TEST_CASE("the peer line bound takes the longest UPDATE any legal IAMAT can make") {
+  auto cfg = preset_config("hill");
+  cfg.secret = kSecret;
+  TestHerd herd(cfg);
+  auto hill = authenticated_as(herd.server("Smith").peer_port(), "Hill", "Smith", cfg.secret);
+  // A 64-byte origin name, the widest time difference and hop count, and the
+  // longest client fields.
+  const std::string iamat = longest_iamat('q');
+  const std::string rest = iamat.substr(6);
+  const std::string at = "AT " + std::string(herd::kMaxServerNameBytes, 'O') + " -9223372036.854775807 " + rest;
+  REQUIRE(at.size() <= herd::kMaxAtLineBytes);
+  hill->send("UPDATE 65535 " + at + "\n");
+  const std::string id = rest.substr(0, rest.find(' '));
+  CHECK(eventually([&] { return whatsat_at_line(herd.port("Smith"), id) == at; }));
+  CHECK(herd.server("Smith").status().refused_peers == 0);
+}
+
+TEST_CASE("UPDATE lines are parsed exactly as documented: single spaces, no CR, plain hop counts") {
+  auto cfg = preset_config("hill");
+  cfg.secret = kSecret;
+  TestHerd herd(cfg);
+  auto hill = authenticated_as(herd.server("Smith").peer_port(), "Hill", "Smith", cfg.secret);
+  const std::string at = "AT Jaquez +0.500000000 %s +1+2 1621464827";
+  auto with = [&](const std::string& client) {
+    std::string s = at;
+    return s.replace(s.find("%s"), 2, client);
+  };
+  hill->send("UPDATE 01 " + with("c1") + "\n");
+  hill->send("UPDATE 0 " + with("c2") + "\n");
+  hill->send("UPDATE 1  " + with("c3") + "\n");
+  hill->send("UPDATE 1 " + with("c4").replace(2, 1, "\t") + "\n");
+  hill->send("UPDATE 1 " + with("c5") + "\r\n");
+  hill->send("UPDATE 1 " + with("c6").replace(with("c6").find(" c6 "), 4, "  c6 ") + "\n");
+  hill->send("UPDATE  1 " + with("c7") + "\n");
+  hill->send("UPDATE 1 " + with("ok") + "\n");  // the control: stored
+  CHECK(eventually([&] { return whatsat_at_line(herd.port("Smith"), "ok") == with("ok"); }));
+  for (const char* c : {"c1", "c2", "c3", "c4", "c5", "c6", "c7"}) {
+    INFO(c);
+    CHECK(whatsat_at_line(herd.port("Smith"), c) == std::string("? WHATSAT ") + c + " 10 3");
+  }
+}
+
+TEST_CASE("a neighbour back after 10 s down hears updates at once: its return resets our redial back-off") {
+  auto cfg = preset_config("hill");
+  cfg.limits.reconnect_initial_ms = 100;  // the defaults: back-off grows to 5 s while it is down
+  cfg.limits.reconnect_max_ms = 5000;
+  TestHerd herd(cfg);
+  herd.kill("Smith");
+  std::this_thread::sleep_for(std::chrono::seconds(10));
+  herd.restart("Smith");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto at = ask(herd.port("Hill"), "IAMAT back.example +1+2 1621464827");
+  REQUIRE(at.starts_with("AT Hill "));
+  // Hill -> Smith must be up by now; allow a little for the flood itself.
+  CHECK(eventually([&] { return whatsat_at_line(herd.port("Smith"), "back.example") == at; },
+                   std::chrono::milliseconds(300)));
+}
+
+TEST_CASE("strangers holding the peer port cannot crowd out a returning neighbour") {
+  auto cfg = preset_config("hill");
+  TestHerd herd(cfg);
+  const auto smith_peer = herd.server("Smith").peer_port();
+  herd.kill("Hill");
+  // Silent connections, and connections that claim to be Hill and stall
+  // before proving it: far more than any fixed number of slots.
+  std::vector<std::unique_ptr<LineClient>> strangers;
+  for (int i = 0; i < 60; ++i) strangers.push_back(std::make_unique<LineClient>(smith_peer));
+  for (int i = 0; i < 20; ++i) {
+    strangers.push_back(std::make_unique<LineClient>(smith_peer));
+    strangers.back()->send(wire::hello("Hill", make_nonce()));
+  }
+  herd.restart("Hill");
+  CHECK(eventually([&] { return herd.links_up(); }, std::chrono::seconds(2)));
+  const auto at = ask(herd.port("Hill"), "IAMAT crowd.example +1+2 1621464827");
+  CHECK(eventually([&] { return whatsat_at_line(herd.port("Campbell"), "crowd.example") == at; }));
 }

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <vector>
+
 #include "herd/client_directory.h"
 #include "herd/peer_message.h"
 
@@ -35,4 +38,50 @@ TEST_CASE("malformed peer lines are refused") {
     INFO(bad);
     CHECK_FALSE(parse_peer_message(bad, d, m));
   }
+}
+
+TEST_CASE("peer lines are exactly as documented: no runs of spaces, tabs, CR or padded hop counts") {
+  ClientDirectory d;
+  PeerMessage m;
+  const std::string at = "AT Hill +0.000000000 kiwi +1+2 5";
+  REQUIRE(parse_peer_message("UPDATE 1 " + at, d, m));
+  REQUIRE(parse_peer_message("UPDATE 65535 " + at, d, m));
+  for (const std::string& bad : std::vector<std::string>{
+           "UPDATE 01 " + at, "UPDATE 0 " + at, "UPDATE +1 " + at, "UPDATE  1 " + at, "UPDATE 1  " + at,
+           "UPDATE\t1 " + at, "UPDATE 1 " + at + "\r", "UPDATE 1 " + at + " ", "UPDATE 1 AT Hill  +0.000000000 kiwi +1+2 5",
+           "UPDATE 1 AT\tHill +0.000000000 kiwi +1+2 5", "UPDATE 65536 " + at, " UPDATE 1 " + at}) {
+    INFO(bad);
+    CHECK_FALSE(parse_peer_message(bad, d, m));
+  }
+}
+
+TEST_CASE("the peer line bound holds the longest UPDATE a legal IAMAT can produce") {
+  // An IAMAT of exactly kMaxLineBytes with single spaces gives the longest
+  // client fields; the origin, difference and hops at their widest.
+  const std::string fields(kMaxLineBytes - 6, 'x');
+  const std::string at = "AT " + std::string(kMaxServerNameBytes, 'O') + " " +
+                         std::string(kMaxTimeDiffBytes, '9') + " " + fields;
+  CHECK(at.size() == kMaxAtLineBytes);
+  CHECK(("UPDATE 65535 " + at).size() == kMaxPeerLineBytes);
+  CHECK(std::string("-9223372036.854775807").size() <= kMaxTimeDiffBytes);
+}
+
+TEST_CASE("a client directory with limits refuses new names at either cap, never known ones") {
+  ClientDirectory d;
+  d.set_limits(2, 10);
+  CHECK(d.try_intern("abc") == ClientId{0});
+  CHECK(d.try_intern("defgh") == ClientId{1});
+  CHECK_FALSE(d.try_intern("x"));            // count cap
+  CHECK(d.try_intern("abc") == ClientId{0});  // known: always
+  CHECK(d.bytes() == 8);
+  ClientDirectory b;
+  b.set_limits(100, 10);
+  CHECK(b.try_intern("123456789"));
+  CHECK_FALSE(b.try_intern("12"));  // 11 bytes > 10
+  CHECK(b.try_intern("1"));
+  CHECK(b.full_for(1));
+  // A peer's update for a new client is refused at the cap, too.
+  PeerMessage m;
+  CHECK_FALSE(parse_peer_message("UPDATE 1 AT Hill +0.000000000 newclient +1+2 5", b, m));
+  CHECK(b.size() == 2);
 }

@@ -1,5 +1,7 @@
 #include "engine/asio/client_session.h"
 
+#include <algorithm>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
@@ -9,16 +11,18 @@ namespace {
 constexpr std::size_t kReadChunk = 64 * 1024;
 }
 
-ClientSession::ClientSession(ServerState& s, tcp::socket socket, ConnId id)
+ClientSession::ClientSession(ServerState& s, tcp::socket socket, ConnId id, const asio::ip::address& source)
     : s_(s),
       socket_(std::move(socket)),
       idle_(s.io),
       id_(id),
       who_("client#" + std::to_string(id)),
+      source_(source),
       cap_(s.config.limits.max_queued_output_bytes),
       framer_(Limits::max_line_bytes),
-      out_(cap_),
-      rbuf_(new char[kReadChunk]) {}
+      out_(static_cast<std::size_t>(-1)),
+      rbuf_(new char[kReadChunk]),
+      last_progress_(std::chrono::steady_clock::now()) {}
 
 void ClientSession::start() {
   boost::system::error_code ec;
@@ -27,7 +31,6 @@ void ClientSession::start() {
     const auto ep = socket_.remote_endpoint(ec);
     s_.log.event(who_ + " connected from " + (ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port())));
   }
-  last_progress_ = std::chrono::steady_clock::now();
   arm_idle();
   read();
 }
@@ -49,8 +52,8 @@ void ClientSession::on_line(std::string_view line, bool oversized) {
   const auto first = line.find_first_not_of(" \t\r\n\f\v");
   if (oversized || first != std::string_view::npos) {
     const bool whatsat = !oversized && line.substr(first).starts_with("WHATSAT");
-    const std::size_t r = whatsat ? cap_ / 32 : line.size() + 64;
-    reservations_.push_back(r);
+    const std::size_t r = whatsat ? std::max(cap_ / 32, s_.largest_whatsat_reply) : line.size() + 64;
+    reservations_.push_back({r, whatsat});
     reserved_ += r;
   }
   if (oversized) {
@@ -103,14 +106,12 @@ void ClientSession::on_read(const boost::system::error_code& ec, std::size_t n) 
 void ClientSession::send(std::string_view bytes) {
   if (closed_) return;
   s_.log.lines(who_, '>', bytes);
-  if (!out_.append(bytes)) {
-    abort("output queue would exceed " + std::to_string(cap_) +
-          " bytes (limits.max_queued_output_bytes): the client is not reading; disconnected");
-    return;
-  }
+  out_.append(bytes);  // bounded by the flow control above, never refused
   if (!reservations_.empty()) {
-    reserved_ -= reservations_.front();
+    const Reservation r = reservations_.front();
     reservations_.pop_front();
+    reserved_ -= r.bytes;
+    if (r.whatsat) s_.largest_whatsat_reply = std::max(s_.largest_whatsat_reply, bytes.size());
   }
   schedule_write();
   process_input();  // resumes if it paused for unanswered commands
@@ -184,7 +185,7 @@ void ClientSession::finish(std::string_view reason) {
   socket_.close(ec);
   idle_.cancel();
   s_.log.event(who_ + " " + std::string(reason));
-  s_.client_closed(id_);
+  s_.client_closed(id_, source_);
 }
 
 void ClientSession::abort(std::string_view reason) { finish(std::string("dropped: ") + std::string(reason)); }

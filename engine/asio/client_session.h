@@ -3,19 +3,24 @@
 // node; the node's replies come back through send() and leave in the order
 // the node produced them (the node already orders them by command).
 //
-// Bounds: LineFramer caps a line at kMaxLineBytes; the output queue is capped
-// at limits.max_queued_output_bytes (over it: the client is disconnected and
-// the log says so); no input or output progress for limits.idle_timeout_ms
-// closes the connection.
+// Bounds: LineFramer caps a line at kMaxLineBytes; no input or output
+// progress for limits.idle_timeout_ms closes the connection.
 //
-// Flow control, so that a pipelining client that does read is slowed, not
-// dropped: lines are handed to the node one at a time, and handing stops
-// (and reading with it) while the queued output plus what the unanswered
-// commands may still produce passes half the cap. An unanswered WHATSAT
-// counts cap/32 bytes (its reply carries up to 20 places: ~20 KB offline,
-// more from Google), any other line its own length plus 64; at most
-// kMaxUnanswered commands wait at once. A 64 KiB read full of WHATSATs is
-// thus answered 16 at a time instead of queueing a thousand replies.
+// Flow control, so that a pipelining client that does read is slowed, never
+// dropped, whatever its replies' size: lines are handed to the node one at a
+// time, and handing stops (and reading with it) while the queued output plus
+// what the unanswered commands may still produce passes half of
+// limits.max_queued_output_bytes. An unanswered WHATSAT counts as the
+// largest WHATSAT reply this server has sent so far (at least cap/32), any
+// other line its own length plus 64; at most kMaxUnanswered commands wait at
+// once; and one command is always handed on when nothing is queued or
+// waiting, so a reply larger than the cap still goes out. Replies are never
+// refused: the queue holds at most half the cap plus what the estimate
+// missed for the commands in flight.
+//
+// A client that never reads: its queue passes half the cap, the server stops
+// reading its input, and after idle_timeout_ms with no progress the
+// connection is closed.
 #include <chrono>
 #include <deque>
 #include <memory>
@@ -34,11 +39,13 @@ class ClientSession final : public std::enable_shared_from_this<ClientSession> {
   // behind a slow places lookup), bounding the node's per-connection queue.
   static constexpr std::size_t kMaxUnanswered = 1024;
 
-  ClientSession(ServerState& s, tcp::socket socket, ConnId id);
+  ClientSession(ServerState& s, tcp::socket socket, ConnId id, const asio::ip::address& source);
   void start();
   void send(std::string_view bytes);  // NodeContext::send_to_client
   void close_when_flushed();          // NodeContext::close_client
   void abort(std::string_view reason);
+  const asio::ip::address& source() const { return source_; }
+  std::chrono::steady_clock::time_point last_progress() const { return last_progress_; }
 
  private:
   void read();
@@ -52,6 +59,7 @@ class ClientSession final : public std::enable_shared_from_this<ClientSession> {
   void arm_idle();
   void finish(std::string_view reason);
   bool paused() const {
+    if (out_.size() == 0 && reservations_.empty()) return false;
     return out_.size() + reserved_ > cap_ / 2 || reservations_.size() >= kMaxUnanswered;
   }
 
@@ -60,6 +68,7 @@ class ClientSession final : public std::enable_shared_from_this<ClientSession> {
   asio::steady_timer idle_;
   ConnId id_;
   std::string who_;
+  asio::ip::address source_;
   std::size_t cap_;
   LineFramer framer_;
   OutputQueue out_;
@@ -67,7 +76,11 @@ class ClientSession final : public std::enable_shared_from_this<ClientSession> {
   std::chrono::steady_clock::time_point last_progress_;
   // Per command handed to the node whose reply is not queued yet, in command
   // order: the output it may still produce (see above); reserved_ is the sum.
-  std::deque<std::size_t> reservations_;
+  struct Reservation {
+    std::size_t bytes;
+    bool whatsat;
+  };
+  std::deque<Reservation> reservations_;
   std::size_t reserved_ = 0;
   std::string input_;          // read, not yet handed to the node (from input_pos_)
   std::size_t input_pos_ = 0;

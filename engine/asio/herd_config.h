@@ -40,6 +40,11 @@ struct Limits {
   std::uint32_t handshake_timeout_ms = 5'000;      // peer connect + authentication
   std::uint32_t reconnect_initial_ms = 100;        // first back-off after a drop
   std::uint32_t reconnect_max_ms = 5'000;          // back-off ceiling
+  std::size_t max_connections_per_source = 512;    // TEMP until the config branch lands
+  std::size_t max_pending_peers = 16;              // TEMP until the config branch lands
+  std::uint64_t max_future_skew_ms = 86'400'000;   // TEMP
+  std::size_t max_clients = 100'000;               // TEMP
+  std::size_t max_client_bytes = 16u << 20;        // TEMP
   // Not configurable: the protocol's line bound (herd::kMaxLineBytes).
   static constexpr std::size_t max_line_bytes = kMaxLineBytes;
 };

@@ -48,14 +48,42 @@ std::unique_ptr<places::PlacesProvider> make_places_provider(asio::io_context& i
 
 // --- ServerState ----------------------------------------------------------------
 
-namespace {
-constexpr std::size_t kInboundPerNeighbour = 2;
-constexpr std::size_t kInboundSlack = 4;
-}  // namespace
+void ServerState::limit_event(std::size_t kind, const std::string& text) {
+  auto& r = limit_events_[kind % limit_events_.size()];
+  const auto now = std::chrono::steady_clock::now();
+  if (now - r.last < std::chrono::seconds(1)) {
+    ++r.suppressed;
+    return;
+  }
+  r.last = now;
+  std::string line = text;
+  if (r.suppressed) line += " (and " + std::to_string(r.suppressed) + " more like it in the last second(s), not logged)";
+  r.suppressed = 0;
+  log.event(line);
+}
+
+void ServerState::LimitLog::limit_hit(ConnId conn, Limit which, std::string_view line) {
+  inner().limit_hit(conn, which, line);
+  const std::string who = "client#" + std::to_string(conn);
+  const std::string head(line.substr(0, 80));
+  switch (which) {
+    case Limit::FutureTime:
+      s_.limit_event(0, who + " refused an IAMAT more than limits.max_future_skew_ms (" +
+                            std::to_string(s_.config.limits.max_future_skew_ms) + ") ahead of this server's clock: " + head);
+      break;
+    case Limit::ClientCap:
+      s_.limit_event(1, who + " refused an IAMAT from a new client: the client directory is full (" +
+                            std::to_string(s_.clients.size()) + " clients, " + std::to_string(s_.clients.bytes()) +
+                            " bytes of IDs; limits.max_clients, limits.max_client_bytes): " + head);
+      break;
+  }
+}
 
 ServerState::ServerState(const HerdConfig& cfg, const ServerConfig& me, ServerOptions opts)
     : config(cfg), self(me), options(std::move(opts)) {
+  clients.set_limits(config.limits.max_clients, config.limits.max_client_bytes);
   NodeConfig nc{self.name, {}, /*peers_start_up=*/false};
+  nc.max_future_skew = static_cast<Nanos>(config.limits.max_future_skew_ms) * 1'000'000;
   for (const auto& n : self.neighbours) {
     const ServerConfig* sc = config.find(n);
     Neighbour nb{n, sc->host, sc->peer_port, {}};
@@ -94,6 +122,7 @@ ServerState::ServerState(const HerdConfig& cfg, const ServerConfig& me, ServerOp
     a.listen(asio::socket_base::max_listen_connections);
   };
   listen(client_acceptor, self.port, "clients");
+  local_address = client_acceptor.local_endpoint().address();
   listen(peer_acceptor, self.peer_port, "peers");
   // Only once the server can run: a failed start leaves no log directory behind.
   if (!config.log_dir.empty()) log.open(config.log_dir, self.name, config.log_lines);
@@ -180,21 +209,42 @@ void ServerState::flush_log_later() {
   });
 }
 
+bool ServerState::evict_idlest(const std::optional<asio::ip::address>& source, const char* limit) {
+  std::shared_ptr<ClientSession> victim;
+  for (const auto& [id, c] : sessions) {
+    if (source && c->source() != *source) continue;
+    if (!victim || c->last_progress() < victim->last_progress()) victim = c;
+  }
+  if (!victim) return false;
+  const auto idle = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                          victim->last_progress());
+  victim->abort("longest idle (" + std::to_string(idle.count()) + " ms) at " + limit +
+                ": closed to make room for a new connection");
+  return true;
+}
+
 void ServerState::accept_client() {
   client_acceptor.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
     if (stopped) return;
     if (!ec) {
-      if (sessions.size() >= config.limits.max_connections) {
-        log.event("refused a client connection: " + std::to_string(sessions.size()) +
-                  " open (limits.max_connections)");
-        boost::system::error_code ignore;
-        socket.close(ignore);
-      } else {
-        const ConnId id = next_conn++;
-        auto s = std::make_shared<ClientSession>(*this, std::move(socket), id);
-        sessions.emplace(id, s);
-        s->start();
+      boost::system::error_code ep_ec;
+      const auto ep = socket.remote_endpoint(ep_ec);
+      const asio::ip::address source = ep_ec ? asio::ip::address() : ep.address();
+      // A new connection is always served: at a cap, the longest-idle one
+      // goes, so idle connections can never lock active clients out. The
+      // per-source cap comes first, so one address churning connections
+      // only ever evicts its own.
+      if (sessions_per_source[source] >= config.limits.max_connections_per_source) {
+        evict_idlest(source, "limits.max_connections_per_source");
       }
+      if (sessions.size() >= config.limits.max_connections) {
+        evict_idlest(std::nullopt, "limits.max_connections");
+      }
+      const ConnId id = next_conn++;
+      auto s = std::make_shared<ClientSession>(*this, std::move(socket), id, source);
+      sessions.emplace(id, s);
+      ++sessions_per_source[source];
+      s->start();
     } else if (ec != asio::error::operation_aborted) {
       log.event("accept (clients) failed: " + ec.message());
     }
@@ -202,22 +252,32 @@ void ServerState::accept_client() {
   });
 }
 
+void ServerState::evict_pending_peer() {
+  std::shared_ptr<PeerSession> victim;
+  for (const auto& [id, p] : inbound) {  // ascending id: oldest first
+    if (!p->pending()) continue;
+    if (!victim || (victim->named() && !p->named())) victim = p;
+    if (!victim->named()) break;
+  }
+  if (victim) victim->close("oldest unauthenticated connection at limits.max_pending_peers");
+}
+
 void ServerState::accept_peer() {
   peer_acceptor.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
     if (stopped) return;
     if (!ec) {
-      // Only neighbours may hold peer connections: a few each (a restarted
-      // neighbour's old link may linger until it is replaced).
-      if (inbound.size() >= kInboundPerNeighbour * neighbours.size() + kInboundSlack) {
-        log.event("refused a peer connection: " + std::to_string(inbound.size()) + " open already");
-        boost::system::error_code ignore;
-        socket.close(ignore);
-      } else {
-        const auto id = next_inbound++;
-        auto s = std::make_shared<PeerSession>(*this, std::move(socket), id);
-        inbound.emplace(id, s);
-        s->start();
-      }
+      // Strangers can open peer connections too, so those that have not
+      // authenticated are capped, and at the cap the oldest goes: a flood of
+      // silent connections cannot crowd out a neighbour, whose handshake
+      // takes one round trip. Authenticated links are one per neighbour
+      // (inbound_authenticated), so they need no cap of their own.
+      std::size_t pending = 0;
+      for (const auto& [id, p] : inbound) pending += p->pending() ? 1 : 0;
+      if (pending >= config.limits.max_pending_peers) evict_pending_peer();
+      const auto id = next_inbound++;
+      auto s = std::make_shared<PeerSession>(*this, std::move(socket), id);
+      inbound.emplace(id, s);
+      s->start();
     } else if (ec != asio::error::operation_aborted) {
       log.event("accept (peers) failed: " + ec.message());
     }
@@ -245,8 +305,11 @@ void ServerState::shutdown() {
   log.flush();
 }
 
-void ServerState::client_closed(ConnId id) {
+void ServerState::client_closed(ConnId id, const asio::ip::address& source) {
   sessions.erase(id);
+  if (auto it = sessions_per_source.find(source); it != sessions_per_source.end() && --it->second == 0) {
+    sessions_per_source.erase(it);
+  }
   if (stopped) return;
   // Posted: this can run inside a node call (a reply over the queue cap), and
   // the node must not be re-entered.
@@ -267,6 +330,23 @@ void ServerState::inbound_authenticated(std::uint64_t id, PeerId p) {
     if (k != id && s->authenticated_as(p)) old.push_back(s);
   }
   for (auto& s : old) s->close("replaced by a newer link from the same neighbour");
+  // The neighbour is back (it may have restarted): our own link to it may be
+  // waiting out a back-off of seconds, so dial now and updates flow both
+  // ways at once.
+  if (p < links.size() && !cut[p]) links[p]->dial_now();
+}
+
+void ServerState::pending_named(std::uint64_t id, PeerId p) {
+  // At most two unauthenticated connections claim one neighbour; a newer
+  // claim replaces the oldest (a restarted neighbour's redial beats a
+  // stranger replaying its HELLO).
+  std::vector<std::shared_ptr<PeerSession>> claims;
+  for (auto& [k, s] : inbound) {
+    if (k != id && s->pending() && s->named() && s->claimed() == p) claims.push_back(s);
+  }
+  for (std::size_t i = 0; i + 1 < claims.size(); ++i) {
+    claims[i]->close("older unauthenticated claim to be " + neighbours[p].name);
+  }
 }
 
 void ServerState::inbound_closed(std::uint64_t id) { inbound.erase(id); }

@@ -35,6 +35,28 @@ void PeerLink::stop() {
   timer_.cancel();
 }
 
+void PeerLink::dial_now() {
+  if (state_ != State::Waiting) return;
+  ++generation_;  // the pending redial timer becomes stale
+  timer_.cancel();
+  backoff_.reset();
+  s_.log.event(who_ + " is back (it dialed us): redialing now");
+  connect();
+}
+
+void PeerLink::open_bound(const tcp::endpoint& to) {
+  // Dial from the configured host, so that on a machine with several
+  // addresses the neighbour sees the address its config names.
+  boost::system::error_code ec;
+  socket_.open(to.protocol(), ec);
+  if (ec) return;
+  const auto& from = s_.local_address;
+  if (!from.is_unspecified() && from.is_v4() == to.address().is_v4()) {
+    socket_.bind(tcp::endpoint(from, 0), ec);
+    if (ec) s_.log.event(who_ + ": cannot bind to " + from.to_string() + ": " + ec.message());
+  }
+}
+
 void PeerLink::connect() {
   if (state_ == State::Stopped) return;
   state_ = State::Connecting;
@@ -51,7 +73,9 @@ void PeerLink::connect() {
     if (gen == self->generation_) self->on_connect(e);
   };
   if (!ec) {
-    socket_.async_connect(tcp::endpoint(addr, peer().peer_port), done);
+    const tcp::endpoint to(addr, peer().peer_port);
+    open_bound(to);
+    socket_.async_connect(to, done);
   } else {
     // A host name: resolved at each attempt, so a moved server is found again.
     auto resolver = std::make_shared<tcp::resolver>(s_.io);
@@ -59,8 +83,13 @@ void PeerLink::connect() {
                             [self = shared_from_this(), gen, resolver, done](const boost::system::error_code& e,
                                                                              tcp::resolver::results_type r) {
                               if (gen != self->generation_) return;
-                              if (e) return self->drop("cannot resolve " + self->peer().host + ": " + e.message());
-                              asio::async_connect(self->socket_, r, done);
+                              if (e || r.empty()) {
+                                return self->drop("cannot resolve " + self->peer().host + ": " +
+                                                  (e ? e.message() : std::string("no address")));
+                              }
+                              const tcp::endpoint to = *r.begin();
+                              self->open_bound(to);
+                              self->socket_.async_connect(to, done);
                             });
   }
 }

@@ -24,6 +24,9 @@ class PeerLink final : public std::enable_shared_from_this<PeerLink> {
   void start();
   void stop();
   bool up() const { return state_ == State::Up; }
+  // If waiting out a redial back-off, dials now with the back-off reset (the
+  // neighbour has just shown it is back).
+  void dial_now();
   // Queues one line (with its '\n') if the link is up; drops it otherwise.
   void send_line(std::string_view line);
 
@@ -31,6 +34,7 @@ class PeerLink final : public std::enable_shared_from_this<PeerLink> {
   enum class State { Idle, Connecting, Handshake, Up, Waiting, Stopped };
 
   void connect();
+  void open_bound(const tcp::endpoint& to);
   void on_connect(const boost::system::error_code& ec);
   void read();
   void on_line(std::string_view line);

@@ -19,7 +19,7 @@ PeerSession::PeerSession(ServerState& s, tcp::socket socket, std::uint64_t id)
       deadline_(s.io),
       id_(id),
       who_("peer-conn#" + std::to_string(id)),
-      framer_(Limits::max_line_bytes),
+      framer_(kMaxPeerLineBytes),
       rbuf_(new char[kReadChunk]) {}
 
 void PeerSession::start() {
@@ -80,6 +80,7 @@ void PeerSession::on_line(std::string_view line) {
       }
       state_ = State::AwaitAuth;
       send(wire::challenge(s_.self.name, nonce_, proof), false);
+      s_.pending_named(id_, peer_);
       return;
     }
     case State::AwaitAuth: {
@@ -103,7 +104,12 @@ void PeerSession::on_line(std::string_view line) {
     case State::Authenticated: {
       PeerMessage m;
       if (!parse_peer_message(line, s_.clients, m)) {
-        s_.log.event(who_ + " sent a malformed peer message; ignored");
+        if (s_.clients.full_for(0)) {
+          s_.limit_event(2, who_ + " sent an update this server did not store: malformed, or a new client while "
+                                   "the client directory is full (limits.max_clients, limits.max_client_bytes)");
+        } else {
+          s_.log.event(who_ + " sent a malformed peer message; ignored");
+        }
         return;
       }
       s_.node->on_peer_message(peer_, m);

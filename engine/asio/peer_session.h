@@ -20,6 +20,11 @@ class PeerSession final : public std::enable_shared_from_this<PeerSession> {
   void start();
   void close(const std::string& reason);
   bool authenticated_as(PeerId p) const { return state_ == State::Authenticated && peer_ == p; }
+  // Still in the handshake (connected, not authenticated, not closed).
+  bool pending() const { return state_ == State::AwaitHello || state_ == State::AwaitAuth; }
+  // Its HELLO named a neighbour (claimed()), which must now prove it.
+  bool named() const { return state_ == State::AwaitAuth; }
+  PeerId claimed() const { return peer_; }
 
  private:
   enum class State { AwaitHello, AwaitAuth, Authenticated, Closed };

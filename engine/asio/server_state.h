@@ -2,6 +2,7 @@
 // Internal to the Asio driver (engine/asio/*.cpp only): what one server's
 // connections share, and the node's context. Heavy includes live here, not in
 // live_server.h.
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -62,10 +63,13 @@ class ServerState final : public NodeContext {
   std::unique_ptr<Node> node;
 
   tcp::acceptor client_acceptor{io};
+  asio::ip::address local_address;  // this server's host, resolved: outgoing peer links bind to it
   tcp::acceptor peer_acceptor{io};
   asio::steady_timer log_timer{io};
 
   std::unordered_map<ConnId, std::shared_ptr<ClientSession>> sessions;
+  std::map<asio::ip::address, std::size_t> sessions_per_source;  // open client connections by remote address
+  std::size_t largest_whatsat_reply = 0;  // bytes; ClientSession's flow control estimate
   std::vector<std::shared_ptr<PeerLink>> links;  // index = PeerId
   std::vector<bool> cut;  // index = PeerId: link cut by fault injection (LiveServer::set_link_cut)
   std::map<std::uint64_t, std::shared_ptr<PeerSession>> inbound;
@@ -90,10 +94,11 @@ class ServerState final : public NodeContext {
   bool secret_mode() const { return !config.secret.empty(); }
 
   // From the connection classes.
-  void client_closed(ConnId id);   // removes the session; tells the node (posted)
+  void client_closed(ConnId id, const asio::ip::address& source);  // removes the session; tells the node (posted)
   void link_up(PeerId p);
   void link_down(PeerId p);
   void inbound_authenticated(std::uint64_t id, PeerId p);
+  void pending_named(std::uint64_t id, PeerId p);  // an inbound HELLO named neighbour p
   void inbound_closed(std::uint64_t id);
 
   // NodeContext
@@ -103,14 +108,47 @@ class ServerState final : public NodeContext {
   void send_to_peer(PeerId peer, const PeerMessage& m) override;
   void start_timer(TimerId id, Nanos delay) override;
   void lookup_places(LookupId id, const PlacesQuery& q) override;
-  NodeObserver& observer() override { return options.observer ? *options.observer : default_observer_; }
+  NodeObserver& observer() override { return limit_log_; }
+
+  // Logs a refusal by a limit, at most once a second per kind with a count of
+  // those not logged, so an attacker cannot turn the log into the bottleneck.
+  void limit_event(std::size_t kind, const std::string& text);
 
  private:
+  // Forwards every node event to options.observer and logs limit hits.
+  class LimitLog final : public NodeObserver {
+   public:
+    explicit LimitLog(ServerState& s) : s_(s) {}
+    void client_report(const Report& r, bool stored) override { inner().client_report(r, stored); }
+    void peer_report(PeerId from, const PeerMessage& m, bool stored) override { inner().peer_report(from, m, stored); }
+    void peer_sent(PeerId to, const PeerMessage& m) override { inner().peer_sent(to, m); }
+    void whatsat(ClientId c, const Report& served) override { inner().whatsat(c, served); }
+    void invalid_line(ConnId conn, std::string_view line, bool oversized) override {
+      inner().invalid_line(conn, line, oversized);
+    }
+    void limit_hit(ConnId conn, Limit which, std::string_view line) override;
+
+   private:
+    NodeObserver& inner() { return s_.options.observer ? *s_.options.observer : s_.default_observer_; }
+    ServerState& s_;
+  };
+  struct RateLimited {
+    std::chrono::steady_clock::time_point last{};
+    std::uint64_t suppressed = 0;
+  };
   void accept_client();
   void accept_peer();
+  // At a connection cap: closes the longest-idle client connection (of
+  // `source` only, when given) so that a new one can be served.
+  bool evict_idlest(const std::optional<asio::ip::address>& source, const char* limit);
+  // At limits.max_pending_peers: closes the oldest peer connection that has
+  // not finished its handshake (those that have not even said HELLO first).
+  void evict_pending_peer();
   void flush_log_later();
 
   NodeObserver default_observer_;
+  LimitLog limit_log_{*this};
+  std::array<RateLimited, 4> limit_events_{};
   // The node sends one message to each neighbour in turn; format it once.
   ReportRef formatted_report_;  // held, so its address cannot be reused meanwhile
   std::uint16_t formatted_hops_ = 0;
