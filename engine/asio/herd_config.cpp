@@ -226,10 +226,10 @@ HerdConfig parse_herd_config(std::string_view text, const std::string& source,
   json j;
   try {
     j = parse_strict_json(text);
-  } catch (const DuplicateKeyError& e) {
+  } catch (const JsonPathError& e) {
     r.fail(e.path(), e.what());
-  } catch (const json::parse_error& e) {
-    r.fail("(json)", std::string("not valid JSON: ") + e.what());
+  } catch (const JsonSyntaxError& e) {
+    r.fail("(json)", e.what());
   }
   r.object(j, "");
   r.only_keys(j, "", {"comment", "preset", "host", "base_port", "peer_base_port", "servers", "places",
