@@ -174,6 +174,8 @@ TEST_CASE("a server with the wrong secret never gets its links up") {
 
 TEST_CASE("without a secret, a peer must connect from its configured address") {
   auto cfg = preset_config("hill");
+  cfg.peer_auth = PeerAuth::Address;
+  cfg.secret.clear();
   TestHerd herd(cfg);
   const auto smith_peer = herd.server("Smith").peer_port();
   // Configured at 127.0.0.1: from 127.0.0.2 the claim is refused...
