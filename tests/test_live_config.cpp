@@ -505,3 +505,58 @@ TEST_CASE("cli: herd serve and herd up exit 2 naming the field for a number out 
   CHECK(code3 == 2);
   CHECK(out3.find("secret_file: " + dir + "/s.secret: has mode 0644") != std::string::npos);
 }
+
+namespace {
+
+// True if something accepts connections on 127.0.0.1:port.
+bool listening(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace
+
+TEST_CASE("cli: herd up with one server unable to start stops the others and exits 1 at once") {
+  ::unsetenv(kSecretEnv);
+  const auto dir = temp_dir("cli-up-fail");
+  // Beta's client port is taken by someone else before the herd starts.
+  const int squatter = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(squatter, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  REQUIRE(::listen(squatter, 16) == 0);
+  socklen_t len = sizeof a;
+  ::getsockname(squatter, reinterpret_cast<sockaddr*>(&a), &len);
+  const std::uint16_t taken = ntohs(a.sin_port);
+  const std::uint16_t c0 = free_port(), c2 = free_port(), p0 = free_port(), p1 = free_port(), p2 = free_port();
+  const auto path = dir + "/three.json";
+  std::ofstream(path) << R"({"servers": [
+    {"name": "Alpha", "port": )" << c0 << R"(, "peer_port": )" << p0 << R"(, "neighbours": ["Beta"]},
+    {"name": "Beta", "port": )" << taken << R"(, "peer_port": )" << p1 << R"(, "neighbours": ["Alpha", "Gamma"]},
+    {"name": "Gamma", "port": )" << c2 << R"(, "peer_port": )" << p2 << R"(, "neighbours": ["Beta"]}]})";
+  const auto start = std::chrono::steady_clock::now();
+  const auto [code, out] = run("timeout 60 " + std::string(HERD_BIN) + " up --config " + path);
+  const auto took = std::chrono::steady_clock::now() - start;
+  ::close(squatter);
+  INFO(out);
+  CHECK(code == 1);
+  CHECK(took < std::chrono::seconds(8));
+  CHECK(out.find("herd up: Beta failed to start (exit status 1); stopped the others") != std::string::npos);
+  CHECK(out.find("herd up: started") == std::string::npos);
+  // Nothing of this herd is left running.
+  for (const auto port : {c0, c2, p0, p1, p2}) {
+    INFO(port);
+    CHECK_FALSE(listening(port));
+  }
+  // The secret was created once, by herd up, before any server started.
+  const auto secret_path = dir + "/three.secret";
+  REQUIRE(std::filesystem::exists(secret_path));
+  CHECK(mode_of(secret_path) == 0600);
+}
