@@ -12,6 +12,7 @@
 #include <iostream>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fcntl.h>
@@ -51,9 +52,21 @@ std::string describe(int status) {
   return "exit status " + std::to_string(WEXITSTATUS(status));
 }
 
-// True once something accepts a TCP connection at host:port. Non-blocking
-// with a short wait, so a host that drops SYNs cannot stall the loop.
-bool accepts(const std::string& host, std::uint16_t port) {
+long now_ms() {
+  timespec t{};
+  ::clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1000 + t.tv_nsec / 1'000'000;
+}
+
+// The line a readiness probe sends; a herd server answers an unknown
+// command with "? " and the line (PROTOCOL.md), which a squatter on the port does not.
+constexpr std::string_view kProbe = "HERD-UP-PROBE";
+
+// True once a herd server answers at host:port. Accepting the connection is
+// not enough: whoever holds the port when the server cannot bind it accepts
+// too, and the failing server would look started. Non-blocking with short
+// waits, so a host that drops SYNs cannot stall the loop.
+bool answers(const std::string& host, std::uint16_t port) {
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* res = nullptr;
@@ -62,24 +75,32 @@ bool accepts(const std::string& host, std::uint16_t port) {
   for (addrinfo* a = res; a && !ok; a = a->ai_next) {
     const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
     if (fd < 0) continue;
-    if (::connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
-      ok = true;
-    } else if (errno == EINPROGRESS) {
+    bool connected = ::connect(fd, a->ai_addr, a->ai_addrlen) == 0;
+    if (!connected && errno == EINPROGRESS) {
       pollfd p{fd, POLLOUT, 0};
       int err = 0;
       socklen_t len = sizeof err;
-      ok = ::poll(&p, 1, 100) == 1 && ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0;
+      connected = ::poll(&p, 1, 100) == 1 && ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0;
+    }
+    const std::string line = std::string(kProbe) + "\n";
+    if (connected && ::send(fd, line.data(), line.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(line.size())) {
+      const std::string expect = "? " + std::string(kProbe);
+      std::string got;
+      const long deadline = now_ms() + 500;
+      while (got.size() < expect.size() && now_ms() < deadline) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 50) != 1) continue;
+        char buf[64];
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        got.append(buf, static_cast<std::size_t>(n));
+      }
+      ok = got.starts_with(expect);
     }
     ::close(fd);
   }
   ::freeaddrinfo(res);
   return ok;
-}
-
-long now_ms() {
-  timespec t{};
-  ::clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec * 1000 + t.tv_nsec / 1'000'000;
 }
 
 struct Child {
@@ -233,14 +254,14 @@ int cmd_up(int argc, char** argv) {
     if (herd.signal) break;
     bool all = true;
     for (auto& [pid, c] : herd.children) {
-      if (!c.ready) c.ready = accepts(c.host, c.port);
+      if (!c.ready) c.ready = answers(c.host, c.port);
       all = all && c.ready;
     }
     if (all) break;
     if (now_ms() > deadline) {
       for (const auto& [pid, c] : herd.children) {
         if (!c.ready) {
-          return fail(c.name + " failed to start (no connection to " + c.host + ":" + std::to_string(c.port) +
+          return fail(c.name + " failed to start (no answer on " + c.host + ":" + std::to_string(c.port) +
                       " within " + std::to_string(kStartDeadlineMs / 1000) + " s)");
         }
       }
