@@ -220,6 +220,7 @@ int cmd_bench_live(int argc, char** argv) {
   live::HerdConfig cfg;
   cfg.source = "(bench-live " + preset_name + ")";
   cfg.log_dir = log_dir;
+  cfg.secret = live::generate_secret();  // peers authenticate by HMAC, as herd serve's do
   const Topology topo = topology_of(*preset);
   const auto adj = topo.adjacency();
   for (std::size_t i = 0; i < topo.size(); ++i) {

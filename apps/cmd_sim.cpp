@@ -51,6 +51,11 @@ int cmd_sim(int argc, char** argv) {
   } catch (const sim::ScenarioError& e) {
     std::cerr << "herd sim: " << e.what() << "\n";
     return 2;
+  } catch (const std::exception& e) {
+    // The loader turns every library error into a ScenarioError; should one
+    // slip through, it is still a bad input file, not a failed run.
+    std::cerr << "herd sim: " << scenario_path << ": " << e.what() << "\n";
+    return 2;
   }
   const std::optional<std::uint64_t> only_seed = vm.count("seed") ? std::optional(seed) : std::nullopt;
   if (vm.count("check")) {

@@ -1,9 +1,59 @@
 #include "herd/strict_json.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <regex>
 #include <set>
 #include <vector>
 
 namespace herd {
+
+namespace {
+
+// nlohmann's parse_error message is "[json.exception.parse_error.101] parse
+// error at line 3, column 1: syntax error while parsing value - unexpected
+// end of input; expected ..."; only the part after the dash is for people.
+std::string plain_reason(const std::string& what) {
+  std::string r = what;
+  if (const auto colon = r.find(": "); r.rfind("[json.exception.", 0) == 0 && colon != std::string::npos) {
+    r = r.substr(colon + 2);
+  }
+  if (r.rfind("syntax error", 0) == 0) {
+    if (const auto dash = r.find(" - "); dash != std::string::npos) r = r.substr(dash + 3);
+  }
+  return r;
+}
+
+// Line and column of the 1-based byte offset nlohmann reports, counted the
+// same way as its messages (columns from 1, in bytes).
+std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t byte) {
+  std::size_t line = 1, col = 1;
+  for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return {line, col};
+}
+
+}  // namespace
+
+std::string read_text_file(const std::string& path) {
+  errno = 0;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) throw FileReadError(errno ? std::strerror(errno) : "cannot be opened");
+  std::string text;
+  char buf[65536];
+  while (const std::size_t n = std::fread(buf, 1, sizeof buf, f.get())) text.append(buf, n);
+  // fopen opens a directory; the read then fails with EISDIR.
+  if (std::ferror(f.get())) throw FileReadError(errno ? std::strerror(errno) : "read error");
+  return text;
+}
 
 nlohmann::json parse_strict_json(std::string_view text) {
   using json = nlohmann::json;
@@ -17,15 +67,20 @@ nlohmann::json parse_strict_json(std::string_view text) {
   auto element_starts = [&] {
     if (!stack.empty() && stack.back().array) ++stack.back().index;
   };
-  auto path_to = [&](const std::string& key) {
+  // The path of frames [0, n) with each frame's element in progress.
+  auto prefix = [&](std::size_t n) {
     std::string p;
-    for (std::size_t i = 0; i + 1 < stack.size(); ++i) {
+    for (std::size_t i = 0; i < n; ++i) {
       if (stack[i].array) {
         p += "[" + std::to_string(stack[i].index) + "]";
       } else {
         p += (p.empty() ? "" : ".") + stack[i].key;
       }
     }
+    return p;
+  };
+  auto path_to = [&](const std::string& key) {
+    const std::string p = prefix(stack.size() - 1);
     return p + (p.empty() ? "" : ".") + key;
   };
   json::parser_callback_t check = [&](int, json::parse_event_t event, json& parsed) {
@@ -55,7 +110,40 @@ nlohmann::json parse_strict_json(std::string_view text) {
     }
     return true;
   };
-  return json::parse(text, check);
+  try {
+    return json::parse(text, check);
+  } catch (const json::parse_error& e) {
+    std::smatch m;
+    const std::string what = e.what();
+    static const std::regex at(R"(at line (\d+), column (\d+): )");
+    if (std::regex_search(what, m, at)) throw JsonSyntaxError(std::stoul(m[1].str()), std::stoul(m[2].str()), plain_reason(what));
+    const auto [line, col] = line_column(text, e.byte);
+    throw JsonSyntaxError(line, col, plain_reason(what));
+  } catch (const json::out_of_range& e) {
+    // Only a number can be out of range while parsing (a float that
+    // overflows a double: 1e400). Scalars are not on the stack, so the
+    // innermost frame holds it: an object at its current key, an array at
+    // the element after the last one finished.
+    std::string path;
+    if (!stack.empty()) {
+      const Frame& f = stack.back();
+      path = prefix(stack.size() - 1);
+      if (f.array) {
+        path += "[" + std::to_string(f.index + 1) + "]";
+      } else {
+        path += (path.empty() ? "" : ".") + f.key;
+      }
+    }
+    std::string number;
+    const std::string what = e.what();
+    if (const auto q = what.find('\''), q2 = what.rfind('\''); q != std::string::npos && q2 > q) {
+      number = what.substr(q + 1, q2 - q - 1) + " ";
+    }
+    throw JsonPathError(path, "the number " + number + "is too large (beyond the range of a double)");
+  } catch (const json::exception& e) {
+    // Not expected from parsing; still no library message or crash.
+    throw JsonPathError("", plain_reason(e.what()));
+  }
 }
 
 }  // namespace herd

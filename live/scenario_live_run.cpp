@@ -59,18 +59,6 @@ Nanos median(const virt::LatencyModel& m) {
   return static_cast<Nanos>(std::min(v, static_cast<double>(virt::kMaxLatency)));
 }
 
-// A fresh shared secret for one run's peer links: 32 hex digits.
-std::string random_secret() {
-  std::random_device rd;
-  std::string out;
-  for (int i = 0; i < 4; ++i) {
-    char buf[9];
-    std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>(rd()));
-    out += buf;
-  }
-  return out;
-}
-
 // Component label per server over the servers that are up and the links that
 // are open (breadth first, labels in order of first server); a server that is
 // down is alone.
@@ -304,7 +292,7 @@ class LiveRun {
     HerdConfig& cfg = cfg_;
     cfg.source = "(herd live " + s_.file + ")";
     cfg.log_dir = opt_.log_dir;
-    cfg.secret = random_secret();  // peers authenticate (docs/peer-protocol.md); never logged
+    cfg.secret = generate_secret();  // peers authenticate (docs/peer-protocol.md); never logged
     // A server that gets no commands for a long time must keep its client
     // connection: the longest idle timeout a config allows (24 h).
     cfg.limits.idle_timeout_ms = 86'400'000;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -491,20 +490,17 @@ std::vector<std::string> node_names(const TopologySpec& spec) {
   return names;
 }
 
-std::vector<Scenario> parse_scenario_text(const std::string& text, const std::string& file) {
+namespace {
+
+std::vector<Scenario> parse_scenario_doc(const std::string& text, const std::string& file) {
   const Reader r(file);
   json doc;
   try {
     doc = parse_strict_json(text);
-  } catch (const DuplicateKeyError& e) {
+  } catch (const JsonPathError& e) {
     r.fail(e.path(), e.what());
-  } catch (const json::parse_error& e) {
-    // e.byte is the 1-based offset of the error; report it as line:column.
-    std::size_t line = 1, col = 1;
-    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-      if (text[i] == '\n') { ++line; col = 1; } else { ++col; }
-    }
-    r.fail("", "not valid JSON at line " + std::to_string(line) + ", column " + std::to_string(col));
+  } catch (const JsonSyntaxError& e) {
+    r.fail("", e.what());
   }
   if (!doc.is_object()) r.fail("", "a scenario is a JSON object, got " + type_name(doc));
   const json* sweep = Reader::optional(doc, "sweep");
@@ -550,12 +546,28 @@ std::vector<Scenario> parse_scenario_text(const std::string& text, const std::st
   return out;
 }
 
+}  // namespace
+
+std::vector<Scenario> parse_scenario_text(const std::string& text, const std::string& file) {
+  try {
+    return parse_scenario_doc(text, file);
+  } catch (const ScenarioError&) {
+    throw;
+  } catch (const std::exception& e) {
+    // A library exception the checks above missed (a nlohmann type_error, a
+    // std::out_of_range): still a bad file, never a crash or a failed run.
+    throw ScenarioError(file, "", std::string("cannot be read as a scenario: ") + e.what());
+  }
+}
+
 std::vector<Scenario> load_scenario_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ScenarioError(path, "", "cannot open the file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_scenario_text(text.str(), path);
+  std::string text;
+  try {
+    text = read_text_file(path);
+  } catch (const FileReadError& e) {
+    throw ScenarioError(path, "", std::string("cannot open the file: ") + e.what());
+  }
+  return parse_scenario_text(text, path);
 }
 
 }  // namespace herd::sim

@@ -89,6 +89,9 @@ TEST_CASE("kill a middle server; the rest keep answering and flooding; restart i
 TEST_CASE("the log has every line in and out and every peer connect and drop, timestamped") {
   auto cfg = preset_config("hill");
   cfg.log_dir = temp_dir("logs");
+  // Address mode, which the log warns about (checked below).
+  cfg.peer_auth = PeerAuth::Address;
+  cfg.secret.clear();
   TestHerd herd(cfg);
   const std::string at = ask(herd.port("Hill"), "IAMAT kiwi +1+2 1621464827");
   REQUIRE(eventually([&] { return whatsat_at_line(herd.port("Smith"), "kiwi") == at; }));

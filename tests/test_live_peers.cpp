@@ -177,6 +177,8 @@ TEST_CASE("a server with the wrong secret never gets its links up") {
 
 TEST_CASE("without a secret, a peer must connect from its configured address") {
   auto cfg = preset_config("hill");
+  cfg.peer_auth = PeerAuth::Address;
+  cfg.secret.clear();
   TestHerd herd(cfg);
   const auto smith_peer = herd.server("Smith").peer_port();
   // Configured at 127.0.0.1: from 127.0.0.2 the claim is refused...
@@ -336,4 +338,41 @@ TEST_CASE("strangers holding the peer port cannot crowd out a returning neighbou
   CHECK(eventually([&] { return herd.links_up(); }, std::chrono::seconds(2)));
   const auto at = ask(herd.port("Hill"), "IAMAT crowd.example +1+2 1621464827");
   CHECK(eventually([&] { return whatsat_at_line(herd.port("Campbell"), "crowd.example") == at; }));
+}
+
+TEST_CASE("outgoing peer links bind to the server's host, so address checks hold on a machine with several addresses") {
+  // Two servers on two loopback addresses, checked by address only: each
+  // must dial from its own configured host, not from whatever address the
+  // kernel picks for the route (127.0.0.1).
+  HerdConfig cfg;
+  cfg.source = "(test bind)";
+  cfg.peer_auth = PeerAuth::Address;
+  ServerConfig a, b;
+  a.name = "A";
+  a.host = "127.0.0.2";
+  a.neighbours = {"B"};
+  b.name = "B";
+  b.host = "127.0.0.3";
+  b.neighbours = {"A"};
+  cfg.servers = {a, b};
+  cfg.limits.reconnect_initial_ms = 10;
+  cfg.limits.reconnect_max_ms = 100;
+  ServerOptions o;
+  o.banner = false;
+  LiveServer sa(cfg, "A", o), sb(cfg, "B", o);
+  sa.set_peer_address("B", "127.0.0.3", sb.peer_port());
+  sb.set_peer_address("A", "127.0.0.2", sa.peer_port());
+  sa.start();
+  sb.start();
+  CHECK(eventually([&] { return sa.status().peers_up.size() == 1 && sb.status().peers_up.size() == 1; }));
+  CHECK(sa.status().refused_peers == 0);
+  CHECK(sb.status().refused_peers == 0);
+}
+
+TEST_CASE("a server refuses to start with HMAC peer auth and no secret") {
+  auto cfg = preset_config("hill");
+  cfg.secret.clear();
+  CHECK_THROWS_WITH(LiveServer(cfg, "Hill", ServerOptions{}), Catch::Contains("no shared secret"));
+  cfg.peer_auth = PeerAuth::Address;
+  CHECK_NOTHROW(LiveServer(cfg, "Hill", ServerOptions{}));
 }

@@ -52,6 +52,9 @@ HerdConfig preset_config(const std::string& preset) {
     for (auto n : adj[i]) s.neighbours.push_back(t.names[n]);
     c.servers.push_back(s);
   }
+  // Peers authenticate by HMAC, as in production; a fixed secret because
+  // parse-free configs never read a secret file.
+  c.secret = "herd live tests' shared secret";
   // Fast redial so restart tests finish quickly.
   c.limits.reconnect_initial_ms = 10;
   c.limits.reconnect_max_ms = 100;

@@ -2,6 +2,9 @@
 // path and the reason.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -168,4 +171,48 @@ TEST_CASE("strategy: gossip takes a fanout, flooding does not") {
   expect_error(base(R"("strategy": {"name": "flooding", "fanout": 2})"), "strategy.fanout",
                "only the gossip strategy takes a fanout");
   expect_error(base(R"("strategy": "epidemic")"), "strategy", "flooding");
+}
+
+TEST_CASE("a number too large for a double is an error naming its field, not an abort") {
+  expect_error(R"({"name": "x", "duration": 1e400, "topology": {"preset": "hill"}})", "duration",
+               "the number 1e400 is too large");
+  expect_error(R"({"name": "x", "duration": "1s", "seeds": [1, 2, -1e400], "topology": {"preset": "hill"}})",
+               "seeds[2]", "the number -1e400 is too large");
+  expect_error(R"({"name": "x", "duration": "1s", "topology": {"preset": "hill"},
+                  "faults": [{"at": "1s", "kind": "crash", "node": "Hill"}, {"at": 2e999}]})",
+               "faults[1].at", "2e999");
+  expect_error(R"({"name": "x", "duration": "1s", "topology": {"preset": "hill"}, "clients": {"count": 1E+400}})",
+               "clients.count", "1E+400");
+  expect_error("1e400", "", "the number 1e400");
+}
+
+TEST_CASE("truncated JSON: line, column and a plain reason") {
+  const std::string text = "{\"name\": \"t\",\n  \"duration\": \"1s\",\n";
+  try {
+    parse_scenario_text(text, "bad.json");
+    FAIL("accepted");
+  } catch (const ScenarioError& e) {
+    CHECK(e.field().empty());
+    CHECK_THAT(e.reason(), Catch::StartsWith("not valid JSON at line 3, column 1: unexpected end of input"));
+    CHECK(std::string(e.what()).find("json.exception") == std::string::npos);
+  }
+}
+
+TEST_CASE("an unreadable scenario file says why") {
+  const auto dir = std::filesystem::temp_directory_path() / ("herd-scenario-errors-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string missing = (dir / "missing.json").string();
+  try {
+    herd::sim::load_scenario_file(missing);
+    FAIL("accepted");
+  } catch (const ScenarioError& e) {
+    CHECK(std::string(e.what()) == missing + ": (top level): cannot open the file: No such file or directory");
+  }
+  try {
+    herd::sim::load_scenario_file(dir.string());
+    FAIL("accepted");
+  } catch (const ScenarioError& e) {
+    CHECK(std::string(e.what()) == dir.string() + ": (top level): cannot open the file: Is a directory");
+  }
+  std::filesystem::remove_all(dir);
 }

@@ -1,13 +1,23 @@
 #include "engine/asio/herd_config.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
-#include <fstream>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <optional>
 #include <limits>
 #include <set>
-#include <sstream>
 #include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
+#include <openssl/rand.h>
 
 #include "herd/presets.h"
 #include "herd/strict_json.h"
@@ -198,7 +208,8 @@ void read_limits(const Reader& r, const json& j, Limits& l) {
   r.object(j, "limits");
   r.only_keys(j, "limits", {"max_connections", "max_queued_output_bytes", "max_peer_queued_bytes",
                             "idle_timeout_ms", "handshake_timeout_ms", "reconnect_initial_ms",
-                            "reconnect_max_ms"});
+                            "reconnect_max_ms", "max_future_skew_ms", "max_clients", "max_client_bytes",
+                            "max_connections_per_source", "max_pending_peers", "log_queue_bytes"});
   auto get = [&](const char* key, auto& field, std::uint64_t lo, std::uint64_t hi) {
     if (j.contains(key)) {
       field = static_cast<std::remove_reference_t<decltype(field)>>(r.integer(j[key], std::string("limits.") + key, lo, hi));
@@ -216,24 +227,143 @@ void read_limits(const Reader& r, const json& j, Limits& l) {
   if (l.reconnect_initial_ms > l.reconnect_max_ms) {
     r.fail("limits.reconnect_initial_ms", "must not exceed limits.reconnect_max_ms");
   }
+  // At least a second: client clocks are not synchronised to the millisecond.
+  get("max_future_skew_ms", l.max_future_skew_ms, 1'000, 315'360'000'000ull);
+  get("max_clients", l.max_clients, 1, 100'000'000);
+  get("max_client_bytes", l.max_client_bytes, 4096, 1ull << 36);
+  get("max_pending_peers", l.max_pending_peers, 1, 1024);
+  get("log_queue_bytes", l.log_queue_bytes, 64 * 1024, 1ull << 32);
+  if (j.contains("max_connections_per_source")) {
+    get("max_connections_per_source", l.max_connections_per_source, 1, 1'000'000);
+    if (l.max_connections_per_source > l.max_connections) {
+      r.fail("limits.max_connections_per_source", "must not exceed limits.max_connections (" +
+                                                      std::to_string(l.max_connections) + ")");
+    }
+  } else if (l.max_connections_per_source > l.max_connections) {
+    // Someone who only lowered max_connections did not ask for an error
+    // about a field they never wrote.
+    l.max_connections_per_source = l.max_connections;
+  }
+}
+
+// `value` if absolute, else relative to the directory of the config file.
+std::string beside_config(const std::string& source, const std::string& value) {
+  const std::filesystem::path v(value);
+  if (v.is_absolute()) return value;
+  return (std::filesystem::path(source).parent_path() / v).lexically_normal().string();
+}
+
+std::string mode_text(mode_t mode) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
+  return buf;
+}
+
+std::string random_hex(std::size_t bytes) {
+  std::vector<unsigned char> raw(bytes);
+  if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) return {};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : raw) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
 }
 
 }  // namespace
 
-HerdConfig parse_herd_config(std::string_view text, const std::string& source,
-                             std::optional<std::string> env_secret) {
+std::string generate_secret() {
+  std::string s = random_hex(kGeneratedSecretBytes);
+  if (s.empty()) throw std::runtime_error("no random bytes for a shared secret (OpenSSL RAND_bytes failed)");
+  return s;
+}
+
+namespace {
+
+// Makes `path` hold a fresh secret unless another process (or thread) gets
+// there first; either way `path` exists afterwards with one complete secret.
+// The content is written to a private temp file first and link(2)ed into
+// place: link never replaces an existing file, so the first one wins and
+// nobody ever reads a half-written secret.
+void create_secret_file(const std::string& path, const std::function<void(const std::string&)>& fail) {
+  const std::filesystem::path p(path);
+  const std::filesystem::path dir = p.parent_path().empty() ? std::filesystem::path(".") : p.parent_path();
+  std::string temp = (dir / ("." + p.filename().string() + ".XXXXXX")).string();
+  const int fd = ::mkstemp(temp.data());  // mode 0600
+  if (fd < 0) fail(std::string("does not exist and cannot be created: ") + std::strerror(errno));
+  const std::string secret = random_hex(kGeneratedSecretBytes);
+  bool ok = !secret.empty() && ::fchmod(fd, 0600) == 0;
+  ok = ok && ::write(fd, secret.data(), secret.size()) == static_cast<ssize_t>(secret.size());
+  ok = ok && ::fsync(fd) == 0;
+  const int write_errno = errno;
+  ::close(fd);
+  if (!ok) {
+    ::unlink(temp.c_str());
+    fail(std::string("cannot be created: ") + (secret.empty() ? "no random bytes" : std::strerror(write_errno)));
+  }
+  const int linked = ::link(temp.c_str(), path.c_str());
+  const int link_errno = errno;
+  ::unlink(temp.c_str());
+  if (linked != 0 && link_errno != EEXIST) fail(std::string("cannot be created: ") + std::strerror(link_errno));
+}
+
+// The secret in `path`, or nullopt if there is no such file.
+std::optional<std::string> read_secret_file(const std::string& path,
+                                            const std::function<void(const std::string&)>& fail) {
+  // O_NONBLOCK: a FIFO in its place must not hang the start-up.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    fail(std::string("cannot be read: ") + std::strerror(errno));
+  }
+  struct stat st {};
+  std::string reason;
+  if (::fstat(fd, &st) != 0) {
+    reason = std::string("cannot be read: ") + std::strerror(errno);
+  } else if (!S_ISREG(st.st_mode)) {
+    reason = "is not a regular file";
+  } else if ((st.st_mode & 07777 & ~mode_t{0600}) != 0) {
+    reason = "has mode " + mode_text(st.st_mode) +
+             ", so others may read or change the secret; it must be 0600 or stricter: chmod 600 " + path;
+  }
+  std::string text;
+  if (reason.empty()) {
+    char buf[4096];
+    ssize_t n = 0;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0 && text.size() < (1u << 20)) text.append(buf, static_cast<std::size_t>(n));
+    if (n < 0) reason = std::string("cannot be read: ") + std::strerror(errno);
+  }
+  ::close(fd);
+  if (!reason.empty()) fail(reason);
+  // Editors add a newline; it is not part of the secret.
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  if (text.size() < kMinSecretBytes) {
+    fail("holds " + std::to_string(text.size()) + " bytes; a secret must be at least " +
+         std::to_string(kMinSecretBytes) + " bytes");
+  }
+  return text;
+}
+
+
+}  // namespace
+
+namespace {
+
+HerdConfig parse_config(std::string_view text, const std::string& source, std::optional<std::string> env_secret) {
   const Reader r(source);
   json j;
   try {
     j = parse_strict_json(text);
-  } catch (const DuplicateKeyError& e) {
+  } catch (const JsonPathError& e) {
     r.fail(e.path(), e.what());
-  } catch (const json::parse_error& e) {
-    r.fail("(json)", std::string("not valid JSON: ") + e.what());
+  } catch (const JsonSyntaxError& e) {
+    r.fail("(json)", e.what());
   }
   r.object(j, "");
   r.only_keys(j, "", {"comment", "preset", "host", "base_port", "peer_base_port", "servers", "places",
-                      "log_dir", "log_lines", "limits", "secret"});
+                      "log_dir", "log_lines", "limits", "secret", "peer_auth", "secret_file", "data_dir",
+                      "durability", "log_max_bytes", "log_keep"});
   HerdConfig cfg;
   cfg.source = source;
   if (j.contains("preset") == j.contains("servers")) {
@@ -255,7 +385,46 @@ HerdConfig parse_herd_config(std::string_view text, const std::string& source,
     cfg.log_lines = j["log_lines"].get<bool>();
   }
   if (j.contains("limits")) read_limits(r, j["limits"], cfg.limits);
+  if (j.contains("data_dir")) {
+    cfg.data_dir = r.string(j["data_dir"], "data_dir");
+    if (cfg.data_dir.empty()) r.fail("data_dir", "must not be empty (leave it out to keep tables in memory)");
+  }
+  if (j.contains("durability")) {
+    const std::string d = r.string(j["durability"], "durability");
+    if (d == "fsync") {
+      cfg.durability = Durability::Fsync;
+    } else if (d == "batch") {
+      cfg.durability = Durability::Batch;
+    } else if (d == "off") {
+      cfg.durability = Durability::Off;
+    } else {
+      r.fail("durability", "must be \"fsync\", \"batch\" or \"off\"");
+    }
+  }
+  if (j.contains("log_max_bytes")) cfg.log_max_bytes = r.integer(j["log_max_bytes"], "log_max_bytes", 4096, 1ull << 40);
+  if (j.contains("log_keep")) cfg.log_keep = static_cast<std::uint32_t>(r.integer(j["log_keep"], "log_keep", 1, 100));
+  if (j.contains("secret_file")) {
+    const std::string f = r.string(j["secret_file"], "secret_file");
+    if (f.empty()) r.fail("secret_file", "must not be empty");
+    cfg.secret_file = beside_config(source, f);
+  }
+  if (j.contains("peer_auth")) {
+    const std::string a = r.string(j["peer_auth"], "peer_auth");
+    if (a == "hmac") {
+      cfg.peer_auth = PeerAuth::Hmac;
+    } else if (a == "address") {
+      cfg.peer_auth = PeerAuth::Address;
+    } else {
+      r.fail("peer_auth", "must be \"hmac\" or \"address\"");
+    }
+  }
   if (j.contains("secret")) cfg.secret = r.string(j["secret"], "secret");
+  if (cfg.peer_auth == PeerAuth::Address) {
+    // Documented: address mode ignores any secret, so a stale $HERD_SECRET
+    // cannot half-enable HMAC.
+    cfg.secret.clear();
+    return cfg;
+  }
   std::string secret_field = "secret";
   if (env_secret && !env_secret->empty()) {
     cfg.secret = *env_secret;
@@ -267,14 +436,51 @@ HerdConfig parse_herd_config(std::string_view text, const std::string& source,
   return cfg;
 }
 
+}  // namespace
+
+HerdConfig parse_herd_config(std::string_view text, const std::string& source,
+                             std::optional<std::string> env_secret) {
+  try {
+    return parse_config(text, source, std::move(env_secret));
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const std::exception& e) {
+    // A library exception the checks missed: still a bad config (exit 2
+    // with the file named), never a crash or "cannot start".
+    throw ConfigError(source, "(top level)", std::string("cannot be read as a herd config: ") + e.what());
+  }
+}
+
+void resolve_secret(HerdConfig& config) {
+  if (config.peer_auth != PeerAuth::Hmac || !config.secret.empty()) return;
+  const std::string path = config.secret_file;
+  const auto fail = [&](const std::string& reason) {
+    throw ConfigError(config.source, "secret_file", (path.empty() ? "(none)" : path) + ": " + reason);
+  };
+  if (path.empty()) fail(std::string("no secret: give \"secret\", $") + kSecretEnv + " or \"secret_file\"");
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (auto secret = read_secret_file(path, fail)) {
+      config.secret = std::move(*secret);
+      return;
+    }
+    if (attempt == 0) create_secret_file(path, fail);
+  }
+  fail("vanished right after it was created");
+}
+
 HerdConfig load_herd_config(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path, "(file)", "cannot be read");
-  std::ostringstream text;
-  text << in.rdbuf();
+  std::string text;
+  try {
+    text = read_text_file(path);
+  } catch (const FileReadError& e) {
+    throw ConfigError(path, "(file)", std::string("cannot be read: ") + e.what());
+  }
   std::optional<std::string> env;
   if (const char* s = std::getenv(kSecretEnv)) env = s;
-  return parse_herd_config(text.str(), path, env);
+  HerdConfig cfg = parse_herd_config(text, path, env);
+  if (cfg.secret_file.empty()) cfg.secret_file = std::filesystem::path(path).replace_extension(".secret").string();
+  resolve_secret(cfg);
+  return cfg;
 }
 
 }  // namespace herd::live

@@ -40,23 +40,53 @@ struct Limits {
   std::uint32_t handshake_timeout_ms = 5'000;      // peer connect + authentication
   std::uint32_t reconnect_initial_ms = 100;        // first back-off after a drop
   std::uint32_t reconnect_max_ms = 5'000;          // back-off ceiling
-  std::size_t max_connections_per_source = 512;    // TEMP until the config branch lands
-  std::size_t max_pending_peers = 16;              // TEMP until the config branch lands
-  std::uint64_t max_future_skew_ms = 86'400'000;   // TEMP
-  std::size_t max_clients = 100'000;               // TEMP
-  std::size_t max_client_bytes = 16u << 20;        // TEMP
+  std::uint64_t max_future_skew_ms = 86'400'000;   // IAMAT client time further ahead is refused
+  std::size_t max_clients = 100'000;               // distinct client IDs a server stores
+  std::size_t max_client_bytes = 16u << 20;        // total bytes of those client IDs
+  std::size_t max_connections_per_source = 512;    // client connections from one IP address
+  std::size_t max_pending_peers = 16;              // peer connections not yet authenticated
+  std::size_t log_queue_bytes = 8u << 20;          // server thread -> log writer queue bound
   // Not configurable: the protocol's line bound (herd::kMaxLineBytes).
   static constexpr std::size_t max_line_bytes = kMaxLineBytes;
 };
 
+// How a server checks that a peer connection comes from the server it claims.
+enum class PeerAuth {
+  Hmac,     // both sides prove the shared secret (HMAC-SHA256 over nonces)
+  Address,  // only the configured address counts; any secret is ignored
+};
+
+// How hard a server's durable table (data_dir) pushes writes to the disk.
+enum class Durability {
+  Fsync,  // every change is on disk before it is acknowledged
+  Batch,  // changes are synced in batches: a crash may lose the last moments
+  Off,    // the OS decides when (fastest; a power cut may lose more)
+};
+
 struct HerdConfig {
+  using PeerAuth = live::PeerAuth;
+  using Durability = live::Durability;
+
   std::string source;  // file the config came from, for messages
   std::vector<ServerConfig> servers;
   PlacesConfig places;
   std::string log_dir;   // empty: no log files
   bool log_lines = true; // log every line in and out (connects/drops always)
   Limits limits;
-  std::string secret;    // empty: peers are checked by address only
+  PeerAuth peer_auth = PeerAuth::Hmac;
+  // Hmac: the shared secret (from "secret", $HERD_SECRET or secret_file).
+  // Empty after parse_herd_config without either: the server refuses to start.
+  // Address: always empty.
+  std::string secret;
+  // The file the secret is read from (created on first use) when neither
+  // "secret" nor $HERD_SECRET gives one. load_herd_config fills in the
+  // default (the config path with extension ".secret"); a relative value is
+  // relative to the config file's directory.
+  std::string secret_file;
+  std::string data_dir;  // empty: tables in memory only; else <data_dir>/<name>.sqlite
+  Durability durability = Durability::Batch;
+  std::uint64_t log_max_bytes = 64ull << 20;  // a server's log is rotated at this size
+  std::uint32_t log_keep = 4;                 // rotated logs kept: <name>.log.1 .. .N
 
   const ServerConfig* find(std::string_view name) const;
   std::vector<std::string> names() const;
@@ -78,11 +108,31 @@ inline constexpr const char* kSecretEnv = "HERD_SECRET";
 // Shortest secret accepted, in bytes: HMAC keys shorter than this are guessable.
 inline constexpr std::size_t kMinSecretBytes = 16;
 
-// Parses and validates config text. `source` names it in errors. The secret
-// comes from the config's "secret" or, if set, from `env_secret`.
+// Bytes of a secret file made by resolve_secret (written as twice as many
+// hex digits).
+inline constexpr std::size_t kGeneratedSecretBytes = 32;
+// A fresh random secret (kGeneratedSecretBytes from OpenSSL's CSPRNG, in
+// hex), for secret files and for herds started in-process (herd live,
+// bench-live). Throws std::runtime_error if no random bytes are available.
+std::string generate_secret();
+
+// Parses and validates config text. `source` names it in errors and is the
+// base of a relative "secret_file". The secret comes from the config's
+// "secret" or, if set, from `env_secret`; no file is read or written.
 HerdConfig parse_herd_config(std::string_view text, const std::string& source,
                              std::optional<std::string> env_secret = std::nullopt);
-// Reads `path` and parses it, taking the secret override from HERD_SECRET.
+
+// With peer_auth Hmac and no secret yet, reads config.secret from
+// config.secret_file, first creating that file with a random secret if it
+// does not exist. Creation is atomic (a 0600 temp file link(2)ed into
+// place), so servers started at the same moment agree on one secret. Throws
+// ConfigError (field "secret_file") for a file that is not a regular file,
+// that group or others may access (mode must be 0600 or stricter), that
+// holds fewer than kMinSecretBytes, or that cannot be read or created.
+void resolve_secret(HerdConfig& config);
+
+// Reads `path` and parses it, taking the secret override from HERD_SECRET,
+// fills in the default secret_file and calls resolve_secret.
 HerdConfig load_herd_config(const std::string& path);
 
 }  // namespace herd::live

@@ -81,6 +81,13 @@ void ServerState::LimitLog::limit_hit(ConnId conn, Limit which, std::string_view
 
 ServerState::ServerState(const HerdConfig& cfg, const ServerConfig& me, ServerOptions opts)
     : config(cfg), self(me), options(std::move(opts)) {
+  if (secret_mode() && config.secret.size() < kMinSecretBytes) {
+    // A config read from a file has its secret resolved (load_herd_config);
+    // one built in code must bring its own.
+    throw ConfigError(config.source, "secret",
+                      "peer_auth is \"hmac\" but there is no shared secret (set \"secret\", $HERD_SECRET or "
+                      "\"secret_file\", or opt into \"peer_auth\": \"address\")");
+  }
   clients.set_limits(config.limits.max_clients, config.limits.max_client_bytes);
   NodeConfig nc{self.name, {}, /*peers_start_up=*/false};
   nc.max_future_skew = static_cast<Nanos>(config.limits.max_future_skew_ms) * 1'000'000;
@@ -158,7 +165,7 @@ std::string ServerState::banner() const {
          std::to_string(neighbours[i].peer_port);
   }
   if (neighbours.empty()) b += " (none)";
-  b += secret_mode() ? "; peer auth HMAC" : "; peer auth by address only (no secret)";
+  b += secret_mode() ? "; peer auth HMAC" : "; peer auth by address only (peer_auth \"address\")";
   b += "; places " + config.places.provider;
   b += "; log " + (log.enabled() ? log.path() : std::string("off"));
   return b;
@@ -167,7 +174,8 @@ std::string ServerState::banner() const {
 void ServerState::begin() {
   log.event("start: " + banner());
   if (!secret_mode()) {
-    log.event("warning: no shared secret (config \"secret\" or $HERD_SECRET): peers are checked by address only");
+    log.event("warning: no shared secret (peer_auth \"address\"): peers are checked by address only, so any "
+              "process that can connect from a neighbour's address can pose as it");
   }
   if (options.banner) std::cerr << banner() << std::endl;
   accept_client();

@@ -91,7 +91,8 @@ class ServerState final : public NodeContext {
   // (no dialing, inbound handshakes from p refused), or lets it come back.
   void set_cut(PeerId p, bool cut);
   void resolve_neighbour(Neighbour& n);
-  bool secret_mode() const { return !config.secret.empty(); }
+  // HMAC unless the config opted into address checks ("peer_auth": "address").
+  bool secret_mode() const { return config.peer_auth == PeerAuth::Hmac; }
 
   // From the connection classes.
   void client_closed(ConnId id, const asio::ip::address& source);  // removes the session; tells the node (posted)
