@@ -14,9 +14,12 @@
 //    its protocol lines are dropped and counted; its events (if any) are
 //    queued on their own if they fit, else counted as dropped too. Before
 //    the next buffer that is queued, the writer writes one line
-//    "<time> log: <N> lines dropped (log queue full, log_queue_bytes=<Q>)".
-//    flush() and sync() never lose a notice; sync() and the destructor
-//    never drop (they wait).
+//    "<time> log: <N> lines dropped (log queue full, log_queue_bytes=<Q>)"
+//    (a notice that cannot be queued waits for the next buffer that can).
+//    lines() never waits, not even for the lock (it keeps buffering and
+//    tries again on its next call); event() and flush() wait only for the
+//    lock, never for the disk. sync() and the destructor never drop: they
+//    queue what is left regardless of the bound (by one buffer) and wait.
 //  - Disk: the file is rotated by size on the writer thread (<name>.log ->
 //    <name>.log.1 -> ... -> <name>.log.<keep>, the oldest deleted). Buffers
 //    are split at line boundaries, so every file is at most max_bytes, or
