@@ -5,6 +5,7 @@
 // rows per commit, then the time sync() took to drain what was pending.
 //
 //   build/bin/herd_durable_bench [--dir DIR] [--runs 3] [--seconds 2]
+//                                [--mode Batch|Fsync] [--clients 1000|100000]
 //
 // DIR (default: a fresh directory under the system temp dir) decides which
 // disk the fsyncs hit; each run uses a new file, removed afterwards.
@@ -87,16 +88,22 @@ int main(int argc, char** argv) {
   fs::path dir;
   int runs = 3;
   double seconds = 2;
+  std::string only_mode;  // "Batch" or "Fsync": only that mode
+  int only_clients = 0;   // only this many clients
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--dir" && i + 1 < argc) {
       dir = argv[++i];
     } else if (a == "--runs" && i + 1 < argc) {
       runs = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--mode" && i + 1 < argc) {
+      only_mode = argv[++i];
+    } else if (a == "--clients" && i + 1 < argc) {
+      only_clients = std::atoi(argv[++i]);
     } else if (a == "--seconds" && i + 1 < argc) {
       seconds = std::max(0.1, std::atof(argv[++i]));
     } else {
-      std::fprintf(stderr, "usage: herd_durable_bench [--dir DIR] [--runs N] [--seconds S]\n");
+      std::fprintf(stderr, "usage: herd_durable_bench [--dir DIR] [--runs N] [--seconds S] [--mode Batch|Fsync] [--clients 1000|100000]\n");
       return 2;
     }
   }
@@ -110,7 +117,9 @@ int main(int argc, char** argv) {
               "drain ms");
   for (const Durability mode : {Durability::Batch, Durability::Fsync}) {
     const char* name = mode == Durability::Batch ? "Batch" : "Fsync";
+    if (!only_mode.empty() && only_mode != name) continue;
     for (const int clients : {1000, 100000}) {
+      if (only_clients && clients != only_clients) continue;
       std::vector<double> puts, commits, rows, drain;
       for (int run = 0; run < runs; ++run) {
         const Result r = run_once(dir, mode, clients, seconds, run);

@@ -122,6 +122,7 @@ class DurableTable {
   std::mutex db_mu_;
   std::unique_ptr<sqlite::Db> db_;
   Pending batch_;
+  std::vector<const Pending::value_type*> order_;  // batch_ in key order
 
   // Everything below: only under mu_. Lock order: db_mu_ before mu_.
   mutable std::mutex mu_;
