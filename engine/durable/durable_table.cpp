@@ -131,8 +131,9 @@ void DurableTable::open_or_create(const std::string& server) {
   } catch (const DurableTableError&) {
     throw;
   } catch (const std::exception& e) {
+    // SQLite's own words ("file is not a database"), not the statement's.
     const int rc = sqlite3_errcode(db.raw());
-    const std::string why = reason_of(e, path_);
+    const std::string why = rc == SQLITE_OK ? reason_of(e, path_) : std::string(sqlite3_errmsg(db.raw()));
     if (rc == SQLITE_NOTADB) throw DurableTableError(path_, "not an SQLite database (" + why + ")");
     if (rc == SQLITE_CORRUPT) throw DurableTableError(path_, "corrupt SQLite database (" + why + ")");
     throw DurableTableError(path_, "cannot read (" + why + ")");

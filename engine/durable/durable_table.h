@@ -7,6 +7,7 @@
 // No SQLite or Asio headers here.
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
