@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "results/schema.h"
-#include "results/sqlite_db.h"
+#include "kit/sqlite_db.h"
 
 namespace herd::results {
 
@@ -16,7 +16,7 @@ std::unique_ptr<sqlite::Db> open_existing(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) throw std::runtime_error("results file '" + path + "': no such file");
   if (fs::is_directory(path, ec)) throw std::runtime_error("results file '" + path + "': is a directory");
-  auto db = std::make_unique<sqlite::Db>(path, sqlite::Db::Mode::read_only);
+  auto db = std::make_unique<sqlite::Db>(path, sqlite::Db::Mode::read_only, "results file '" + path + "'");
   configure_connection(*db);
   check_schema(*db);
   return db;

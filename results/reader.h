@@ -10,11 +10,11 @@
 
 #include "results/run_record.h"
 
-namespace herd::results {
-
-namespace sqlite {
+namespace herd::sqlite {
 class Db;
 }
+
+namespace herd::results {
 
 // One row of `runs` with its `summary`.
 struct StoredRun {

@@ -3,7 +3,7 @@
 // checks that a file is a herd results file of the version this code writes.
 #include <cstdint>
 
-#include "results/sqlite_db.h"
+#include "kit/sqlite_db.h"
 
 namespace herd::results {
 

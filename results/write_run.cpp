@@ -9,7 +9,7 @@
 #include <string>
 
 #include "results/schema.h"
-#include "results/sqlite_db.h"
+#include "kit/sqlite_db.h"
 #include "results/store.h"
 
 namespace herd::results {
@@ -172,7 +172,7 @@ std::int64_t write_run(const std::string& db_path, const RunRecord& rec) {
   std::error_code ec;
   const bool existed = fs::exists(db_path, ec);
   try {
-    sqlite::Db db(db_path, sqlite::Db::Mode::read_write_create);
+    sqlite::Db db(db_path, sqlite::Db::Mode::read_write_create, "results file '" + db_path + "'");
     if (db.read_only()) db.fail("is read-only");
     configure_connection(db);
     sqlite::Transaction tx(db);

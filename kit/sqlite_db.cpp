@@ -1,8 +1,9 @@
-#include "results/sqlite_db.h"
+#include "kit/sqlite_db.h"
 
 #include <stdexcept>
+#include <utility>
 
-namespace herd::results::sqlite {
+namespace herd::sqlite {
 
 namespace {
 
@@ -12,15 +13,18 @@ constexpr int kBusyTimeoutMs = 10'000;
 
 }  // namespace
 
-Db::Db(const std::string& path, Mode mode) : path_(path) {
-  const int flags = mode == Mode::read_only ? SQLITE_OPEN_READONLY
-                                            : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+Db::Db(const std::string& path, Mode mode) : Db(path, mode, path) {}
+
+Db::Db(const std::string& path, Mode mode, std::string name) : path_(path), name_(std::move(name)) {
+  int flags = SQLITE_OPEN_READONLY;
+  if (mode == Mode::read_write) flags = SQLITE_OPEN_READWRITE;
+  if (mode == Mode::read_write_create) flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     const std::string reason = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
     db_ = nullptr;
-    throw std::runtime_error("results file '" + path + "': cannot open: " + reason);
+    throw std::runtime_error(name_ + ": cannot open: " + reason);
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
@@ -31,11 +35,11 @@ Db::~Db() { sqlite3_close(db_); }
 void Db::fail(std::string_view what, int rc) const {
   std::string reason = sqlite3_errmsg(db_);
   if (reason == "not an error" || reason.empty()) reason = sqlite3_errstr(rc);
-  throw std::runtime_error("results file '" + path_ + "': " + std::string(what) + ": " + reason);
+  throw std::runtime_error(name_ + ": " + std::string(what) + ": " + reason);
 }
 
 void Db::fail(std::string_view what) const {
-  throw std::runtime_error("results file '" + path_ + "': " + std::string(what));
+  throw std::runtime_error(name_ + ": " + std::string(what));
 }
 
 void Db::exec(const char* sql) {
@@ -44,7 +48,7 @@ void Db::exec(const char* sql) {
   if (rc != SQLITE_OK) {
     const std::string reason = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    throw std::runtime_error("results file '" + path_ + "': " + reason);
+    throw std::runtime_error(name_ + ": " + reason);
   }
 }
 
@@ -56,6 +60,17 @@ std::int64_t Db::query_int(const char* sql) {
   }
   return v;
 }
+
+std::string Db::query_text(const char* sql) {
+  Stmt st(*this, sql);
+  if (!st.step()) fail(std::string("no row from ") + sql);
+  std::string v = st.text(0);
+  while (st.step()) {
+  }
+  return v;
+}
+
+void Db::set_busy_timeout(int ms) { sqlite3_busy_timeout(db_, ms); }
 
 std::int64_t Db::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
@@ -90,6 +105,14 @@ Stmt& Stmt::bind(int i, const std::optional<std::int64_t>& v) {
   return v ? bind(i, *v) : bind_null(i);
 }
 
+Stmt& Stmt::bind_blob(int i, std::string_view bytes) {
+  // A zero-length blob still binds as a BLOB (not NULL) with a non-null pointer.
+  static const char empty = 0;
+  const int rc = sqlite3_bind_blob64(st_, i, bytes.empty() ? &empty : bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) db_.fail("cannot bind parameter", rc);
+  return *this;
+}
+
 Stmt& Stmt::bind_null(int i) {
   const int rc = sqlite3_bind_null(st_, i);
   if (rc != SQLITE_OK) db_.fail("cannot bind parameter", rc);
@@ -119,6 +142,13 @@ std::string Stmt::text(int col) const {
   return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st_, col))) : std::string();
 }
 
+std::string Stmt::blob(int col) const {
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(st_, col));
+  return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st_, col))) : std::string();
+}
+
+int Stmt::type(int col) const { return sqlite3_column_type(st_, col); }
+
 std::optional<std::int64_t> Stmt::opt_int64(int col) const {
   if (sqlite3_column_type(st_, col) == SQLITE_NULL) return std::nullopt;
   return sqlite3_column_int64(st_, col);
@@ -128,7 +158,7 @@ Transaction::Transaction(Db& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
 
 Transaction::~Transaction() {
   // Rollback cannot usefully fail here; if it does, SQLite rolls back the
-  // journal on the next open, so the file still holds only committed runs.
+  // journal on the next open, so the file still holds only committed transactions.
   if (open_) sqlite3_exec(db_.raw(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
@@ -137,4 +167,4 @@ void Transaction::commit() {
   open_ = false;
 }
 
-}  // namespace herd::results::sqlite
+}  // namespace herd::sqlite

@@ -1,8 +1,10 @@
 #pragma once
 // A small RAII wrapper over the SQLite C API: one connection (Db) and one
 // prepared statement (Stmt). Every failure throws std::runtime_error naming the
-// database file and SQLite's reason, so callers never check return codes.
-// Only results/*.cpp include this; sqlite3.h stays out of public headers.
+// database file (as the caller asked it to be named) and SQLite's reason, so
+// callers never check return codes. Shared by results/ (the metrics store) and
+// engine/durable/ (the live server's table); only their .cpp files include it,
+// so sqlite3.h stays out of their public headers.
 #include <sqlite3.h>
 
 #include <cstdint>
@@ -10,13 +12,19 @@
 #include <string>
 #include <string_view>
 
-namespace herd::results::sqlite {
+namespace herd::sqlite {
 
 class Db {
  public:
-  enum class Mode { read_only, read_write_create };
-  // Opens `path`. read_only never creates a file; read_write_create does.
+  enum class Mode {
+    read_only,          // never creates a file, never writes
+    read_write,         // the file must exist
+    read_write_create,  // creates the file if missing
+  };
+  // Opens `path`. Error messages read "<name>: <reason>"; `name` defaults to
+  // the path itself (results pass "results file '<path>'").
   Db(const std::string& path, Mode mode);
+  Db(const std::string& path, Mode mode, std::string name);
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
@@ -25,18 +33,25 @@ class Db {
   void exec(const char* sql);
   // Runs a statement returning one integer (e.g. "PRAGMA user_version").
   std::int64_t query_int(const char* sql);
+  // Runs a statement returning one text value (e.g. "PRAGMA journal_mode").
+  std::string query_text(const char* sql);
   std::int64_t last_insert_rowid() const;
   bool read_only() const;
+  // How long a statement waits for another connection's lock before failing
+  // with SQLITE_BUSY (default 10 s).
+  void set_busy_timeout(int ms);
 
   // The std::runtime_error message for a failure of this connection.
   [[noreturn]] void fail(std::string_view what, int rc) const;
   [[noreturn]] void fail(std::string_view what) const;
 
   const std::string& path() const { return path_; }
+  const std::string& name() const { return name_; }
   sqlite3* raw() const { return db_; }
 
  private:
   std::string path_;
+  std::string name_;
   sqlite3* db_ = nullptr;
 };
 
@@ -50,8 +65,9 @@ class Stmt {
   // Binders take 1-based parameter indexes, as SQLite does.
   Stmt& bind(int i, std::int64_t v);
   Stmt& bind(int i, double v);
-  Stmt& bind(int i, std::string_view v);
+  Stmt& bind(int i, std::string_view v);  // as TEXT (UTF-8)
   Stmt& bind(int i, const std::optional<std::int64_t>& v);
+  Stmt& bind_blob(int i, std::string_view bytes);  // as a BLOB: any bytes, NUL included
   Stmt& bind_null(int i);
 
   // Executes a statement that returns no row, then resets it for reuse.
@@ -63,6 +79,9 @@ class Stmt {
   std::int64_t int64(int col) const;
   double real(int col) const;
   std::string text(int col) const;
+  std::string blob(int col) const;  // the column's bytes as stored, NULs included
+  // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL.
+  int type(int col) const;
   std::optional<std::int64_t> opt_int64(int col) const;
 
  private:
@@ -86,4 +105,4 @@ class Transaction {
   bool open_ = true;
 };
 
-}  // namespace herd::results::sqlite
+}  // namespace herd::sqlite
