@@ -42,29 +42,6 @@ const std::string kTwo = R"({"servers": [
   {"name": "A", "port": 1000, "peer_port": 2000, "neighbours": ["B"]},
   {"name": "B", "port": 1001, "peer_port": 2001, "neighbours": ["A"]}]})";
 
-// A free TCP port on loopback (bound, read, released).
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-// Runs a command, returning (exit status, stderr+stdout).
-std::pair<int, std::string> run(const std::string& cmd) {
-  std::string out;
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  char buf[4096];
-  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  const int st = ::pclose(p);
-  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
-}
-
 }  // namespace
 
 TEST_CASE("a valid config loads with defaults filled in") {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/asio/herd_config.h"
@@ -89,5 +90,10 @@ std::string ask(std::uint16_t port, const std::string& line);
 std::string whatsat_at_line(std::uint16_t port, const std::string& client);
 
 std::string read_file(const std::string& path);
+
+// A free TCP port on loopback (bound, read, released).
+std::uint16_t free_port();
+// Runs a shell command, returning (exit status, stderr+stdout).
+std::pair<int, std::string> run(const std::string& cmd);
 
 }  // namespace herd::live::test

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/durable/durability.h"
 #include "herd/types.h"
 
 namespace herd::live {
@@ -57,11 +58,7 @@ enum class PeerAuth {
 };
 
 // How hard a server's durable table (data_dir) pushes writes to the disk.
-enum class Durability {
-  Fsync,  // every change is on disk before it is acknowledged
-  Batch,  // changes are synced in batches: a crash may lose the last moments
-  Off,    // the OS decides when (fastest; a power cut may lose more)
-};
+using durable::Durability;
 
 struct HerdConfig {
   using PeerAuth = live::PeerAuth;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <ctime>
 #include <future>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include "engine/asio/client_session.h"
 #include "engine/asio/peer_link.h"
 #include "engine/asio/peer_session.h"
+#include "engine/durable/durable_table.h"
 #include "engine/places/google_api.h"
 #include "engine/places/http_places_provider.h"
 #include "engine/places/offline_provider.h"
@@ -100,9 +102,14 @@ ServerState::ServerState(const HerdConfig& cfg, const ServerConfig& me, ServerOp
   }
   cut.assign(neighbours.size(), false);
   places = options.places ? options.places(io, config) : make_places_provider(io, config);
+  const bool durable_table = !config.data_dir.empty() && config.durability != Durability::Off;
+  nc.persist = durable_table;
   node = std::make_unique<Node>(std::move(nc), *this, clients, make_flooding());
 
-  auto listen = [&](tcp::acceptor& a, std::uint16_t port, const char* what) {
+  std::size_t index = 0;
+  while (index < config.servers.size() && config.servers[index].name != self.name) ++index;
+  const std::string field = "servers[" + std::to_string(index) + "]";
+  auto listen = [&](tcp::acceptor& a, std::uint16_t port, const char* what, const char* port_field) {
     boost::system::error_code ec;
     const auto addr = asio::ip::make_address(self.host, ec);
     tcp::endpoint ep;
@@ -112,27 +119,69 @@ ServerState::ServerState(const HerdConfig& cfg, const ServerConfig& me, ServerOp
       tcp::resolver r(io);
       auto res = r.resolve(self.host, std::to_string(port), ec);
       if (ec || res.empty()) {
-        std::size_t i = 0;
-        while (i < config.servers.size() && config.servers[i].name != self.name) ++i;
-        throw std::runtime_error(config.source + ": servers[" + std::to_string(i) + "].host: cannot resolve '" +
-                                 self.host + "' to listen on: " + (ec ? ec.message() : "no address"));
+        throw ConfigError(config.source, field + ".host",
+                          "cannot resolve '" + self.host + "' to listen on: " + (ec ? ec.message() : "no address"));
       }
       ep = *res.begin();
     }
     a.open(ep.protocol());
     a.set_option(tcp::acceptor::reuse_address(true));
     a.bind(ep, ec);
+    if (ec == boost::system::errc::address_not_available) {
+      // A bad config, not a busy machine: the host is not one of this machine's addresses.
+      throw ConfigError(config.source, field + ".host",
+                        "'" + self.host + "' is not an address of this machine (cannot listen for " + what + ": " +
+                            ec.message() + ")");
+    }
     if (ec) {
-      throw std::runtime_error(self.name + ": cannot listen for " + what + " on " + self.host + ":" +
-                               std::to_string(port) + ": " + ec.message());
+      throw std::runtime_error(config.source + ": " + field + "." + port_field + ": " + self.name +
+                               " cannot listen for " + what + " on " + self.host + ":" + std::to_string(port) + ": " +
+                               ec.message());
     }
     a.listen(asio::socket_base::max_listen_connections);
   };
-  listen(client_acceptor, self.port, "clients");
+  listen(client_acceptor, self.port, "clients", "port");
   local_address = client_acceptor.local_endpoint().address();
-  listen(peer_acceptor, self.peer_port, "peers");
+  listen(peer_acceptor, self.peer_port, "peers", "peer_port");
+  // The table is loaded before anything is accepted: no client ever sees a
+  // server that has forgotten what it had.
+  if (durable_table) open_table();
   // Only once the server can run: a failed start leaves no log directory behind.
-  if (!config.log_dir.empty()) log.open(config.log_dir, self.name, config.log_lines);
+  if (!config.log_dir.empty()) {
+    LogOptions lo;
+    lo.lines = config.log_lines;
+    lo.max_bytes = config.log_max_bytes;
+    lo.keep = config.log_keep;
+    lo.queue_bytes = config.limits.log_queue_bytes;
+    try {
+      log.open(config.log_dir, self.name, lo);
+    } catch (const std::exception& e) {
+      throw ConfigError(config.source, "log_dir", e.what());
+    }
+  }
+}
+
+void ServerState::open_table() {
+  const std::string path = (std::filesystem::path(config.data_dir) / (self.name + ".sqlite")).string();
+  try {
+    table = std::make_unique<durable::DurableTable>(path, self.name, config.durability);
+    for (const auto& [client, line] : table->load()) {
+      ReportRef r = parse_at_line(line, clients);
+      // The table checked every line, so only a limit lowered since can refuse one.
+      if (!r) {
+        ++table_not_restored;
+        continue;
+      }
+      table_restored += node->restore(std::move(r)) ? 1 : 0;
+    }
+  } catch (const durable::DurableTableError& e) {
+    throw std::runtime_error(self.name + ": durable table refused: " + e.what() +
+                             " (move the file aside, or point data_dir elsewhere)");
+  }
+}
+
+void ServerState::persist(const Report& r) {
+  if (table && !stopped) table->put(r.client_name(), r.at_line());
 }
 
 ServerState::~ServerState() { shutdown(); }
@@ -168,11 +217,21 @@ std::string ServerState::banner() const {
   b += secret_mode() ? "; peer auth HMAC" : "; peer auth by address only (peer_auth \"address\")";
   b += "; places " + config.places.provider;
   b += "; log " + (log.enabled() ? log.path() : std::string("off"));
+  if (table) {
+    b += "; table " + table->path() + " (" + std::to_string(table_restored) + " reports restored, durability " +
+         (config.durability == Durability::Fsync ? "fsync" : "batch") + ")";
+  } else {
+    b += "; table in memory only";
+  }
   return b;
 }
 
 void ServerState::begin() {
   log.event("start: " + banner());
+  if (table_not_restored) {
+    log.event("warning: " + std::to_string(table_not_restored) + " reports in " + table->path() +
+              " were not restored: over limits.max_clients or limits.max_client_bytes (they stay in the file)");
+  }
   if (!secret_mode()) {
     log.event("warning: no shared secret (peer_auth \"address\"): peers are checked by address only, so any "
               "process that can connect from a neighbour's address can pose as it");
@@ -309,8 +368,16 @@ void ServerState::shutdown() {
   auto in = inbound;
   for (auto& [id, p] : in) p->close("server stopping");
   inbound.clear();
+  if (table) {
+    try {
+      table->close();
+    } catch (const std::exception& e) {
+      log.event(std::string("error: the durable table's last commit failed: ") + e.what());
+    }
+  }
   log.event("stop: " + self.name);
   log.flush();
+  log.sync();
 }
 
 void ServerState::client_closed(ConnId id, const asio::ip::address& source) {

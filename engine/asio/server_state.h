@@ -27,6 +27,10 @@
 #include "herd/context.h"
 #include "herd/node.h"
 
+namespace herd::durable {
+class DurableTable;
+}
+
 namespace herd::live {
 
 namespace asio = boost::asio;
@@ -61,6 +65,8 @@ class ServerState final : public NodeContext {
   std::vector<Neighbour> neighbours;  // index = PeerId
   std::unique_ptr<places::PlacesProvider> places;
   std::unique_ptr<Node> node;
+  std::unique_ptr<durable::DurableTable> table;  // null: durability off or no data_dir
+  std::size_t table_restored = 0, table_not_restored = 0;
 
   tcp::acceptor client_acceptor{io};
   asio::ip::address local_address;  // this server's host, resolved: outgoing peer links bind to it
@@ -109,6 +115,7 @@ class ServerState final : public NodeContext {
   void send_to_peer(PeerId peer, const PeerMessage& m) override;
   void start_timer(TimerId id, Nanos delay) override;
   void lookup_places(LookupId id, const PlacesQuery& q) override;
+  void persist(const Report& r) override;
   NodeObserver& observer() override { return limit_log_; }
 
   // Logs a refusal by a limit, at most once a second per kind with a count of
@@ -137,6 +144,7 @@ class ServerState final : public NodeContext {
     std::chrono::steady_clock::time_point last{};
     std::uint64_t suppressed = 0;
   };
+  void open_table();
   void accept_client();
   void accept_peer();
   // At a connection cap: closes the longest-idle client connection (of

@@ -19,14 +19,16 @@
 #include <utility>
 #include <vector>
 
+#include "engine/durable/durability.h"
+
 namespace herd::sqlite {
 class Db;
 }
 
 namespace herd::durable {
 
-// Off: callers keep no table at all (they never construct a DurableTable).
-enum class Durability { Fsync, Batch, Off };
+// Durability (engine/durable/durability.h): Off means callers keep no table
+// at all (they never construct a DurableTable).
 
 // Every refusal and failure of a DurableTable. what() is "<path>: <reason>".
 class DurableTableError : public std::runtime_error {
