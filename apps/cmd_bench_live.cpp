@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <deque>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -24,6 +25,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/program_options.hpp>
+
+#include <unistd.h>
 
 #include "apps/commands.h"
 #include "engine/asio/herd_config.h"
@@ -68,8 +71,9 @@ class ArrivalObserver final : public NodeObserver {
 // One client connection pipelining IAMATs with at most `window` outstanding.
 class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
  public:
-  LoadConnection(asio::io_context& io, std::uint32_t index, int window, const std::atomic<bool>& running)
-      : socket_(io), index_(index), window_(window), running_(running), name_("bench" + std::to_string(index)) {}
+  LoadConnection(asio::io_context& io, std::uint32_t index, int window, int clients, const std::atomic<bool>& running)
+      : socket_(io), index_(index), window_(window), clients_(clients), running_(running),
+        name_("bench" + std::to_string(index)) {}
 
   void reserve(std::size_t n) {
     send_times.reserve(n);
@@ -113,7 +117,10 @@ class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
       const std::uint64_t seq = send_times.size();
       const Nanos t = kBaseTime + static_cast<Nanos>(seq);
       char line[160];
-      const int n = std::snprintf(line, sizeof line, "IAMAT %s +34.068930-118.445127 %lld.%09lld\n", name_.c_str(),
+      // Client "bench<connection>-<k>": the observer reads the connection
+      // from the leading digits.
+      const int n = std::snprintf(line, sizeof line, "IAMAT %s-%llu +34.068930-118.445127 %lld.%09lld\n", name_.c_str(),
+                                  static_cast<unsigned long long>(seq % static_cast<std::uint64_t>(clients_)),
                                   static_cast<long long>(t / kNanosPerSecond),
                                   static_cast<long long>(t % kNanosPerSecond));
       b.append(line, static_cast<std::size_t>(n));
@@ -159,6 +166,7 @@ class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
   tcp::socket socket_;
   std::uint32_t index_;
   int window_;
+  int clients_;
   const std::atomic<bool>& running_;
   std::string name_;
   std::deque<std::int64_t> outstanding_;
@@ -188,17 +196,20 @@ int cmd_bench_live(int argc, char** argv) {
       "IAMATs, and prints throughput, reply latency and propagation time to the\n"
       "farthest server.\n\noptions");
   std::string preset_name = "hill";
-  int connections = 32, window = 64;
+  int connections = 32, window = 64, clients = 1;
   double seconds = 5, warmup = 1, rate = 0;
-  std::string log_dir;
+  std::string log_dir, data_dir, durability = "off";
   opts.add_options()("help,h", "show this help")(
       "preset", po::value(&preset_name)->default_value(preset_name), "five-server preset")(
       "connections", po::value(&connections)->default_value(connections), "client connections to the first server")(
       "window", po::value(&window)->default_value(window), "outstanding IAMATs per connection")(
+      "clients", po::value(&clients)->default_value(clients), "client IDs each connection reports for, in turn")(
       "rate", po::value(&rate)->default_value(rate), "IAMATs/s offered in total, paced every 1 ms; 0 = as fast as the window allows")(
       "seconds", po::value(&seconds)->default_value(seconds), "measured duration")(
       "warmup", po::value(&warmup)->default_value(warmup), "seconds of load before measuring")(
-      "log-dir", po::value(&log_dir), "write server logs (every line) here; default: no logs");
+      "log-dir", po::value(&log_dir), "write server logs (every line) here; default: no logs")(
+      "durability", po::value(&durability)->default_value(durability), "off, batch or fsync: each server's table on disk")(
+      "data-dir", po::value(&data_dir), "where the tables go with --durability batch|fsync (emptied first); default: a fresh temporary directory");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);
@@ -212,14 +223,29 @@ int cmd_bench_live(int argc, char** argv) {
     return 0;
   }
   const Preset* preset = find_preset(preset_name);
-  if (!preset || connections < 1 || window < 1 || seconds <= 0 || warmup < 0) {
-    std::cerr << "herd bench-live: bad --preset, --connections, --window, --seconds or --warmup\n";
+  if (!preset || connections < 1 || window < 1 || clients < 1 || seconds <= 0 || warmup < 0) {
+    std::cerr << "herd bench-live: bad --preset, --connections, --window, --clients, --seconds or --warmup\n";
     return 2;
   }
 
   live::HerdConfig cfg;
   cfg.source = "(bench-live " + preset_name + ")";
   cfg.log_dir = log_dir;
+  if (durability == "off") {
+    cfg.durability = live::Durability::Off;
+  } else if (durability == "batch" || durability == "fsync") {
+    cfg.durability = durability == "batch" ? live::Durability::Batch : live::Durability::Fsync;
+    if (data_dir.empty()) {
+      data_dir = (std::filesystem::temp_directory_path() / ("herd-bench-live-" + std::to_string(::getpid()))).string();
+    }
+    // A fresh table each run: a restored one would only measure the last run.
+    std::error_code ec;
+    for (const auto& s : topology_of(*preset).names) std::filesystem::remove(data_dir + "/" + s + ".sqlite", ec);
+    cfg.data_dir = data_dir;
+  } else {
+    std::cerr << "herd bench-live: --durability must be off, batch or fsync\n";
+    return 2;
+  }
   cfg.secret = live::generate_secret();  // peers authenticate by HMAC, as herd serve's do
   const Topology topo = topology_of(*preset);
   const auto adj = topo.adjacency();
@@ -277,7 +303,7 @@ int cmd_bench_live(int argc, char** argv) {
   std::vector<std::shared_ptr<LoadConnection>> conns;
   const tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), servers[0]->client_port());
   for (int i = 0; i < connections; ++i) {
-    conns.push_back(std::make_shared<LoadConnection>(io, static_cast<std::uint32_t>(i), window, running));
+    conns.push_back(std::make_shared<LoadConnection>(io, static_cast<std::uint32_t>(i), window, clients, running));
     // Sized up front so growing them never stalls the generator mid-run.
     conns.back()->reserve(static_cast<std::size_t>((rate > 0 ? rate * 1.2 : 400'000.0) * (warmup + seconds + 1) / connections));
     conns.back()->start(ep);
@@ -332,10 +358,11 @@ int cmd_bench_live(int argc, char** argv) {
     if (a.seq < st.size() && st[a.seq] >= from && st[a.seq] < to) prop.push_back(a.at - st[a.seq]);
   }
   const double accepted_rate = static_cast<double>(accepted) / seconds;
-  std::printf("preset %s: load on %s, farthest server %s (%d hops); %d connections x window %d; offered %s; logs %s\n",
-              preset_name.c_str(), topo.names[0].c_str(), topo.names[far].c_str(), dist[far], connections, window,
+  std::printf("preset %s: load on %s, farthest server %s (%d hops); %d connections x window %d x %d clients each; offered %s; logs %s\n",
+              preset_name.c_str(), topo.names[0].c_str(), topo.names[far].c_str(), dist[far], connections, window, clients,
               rate > 0 ? (std::to_string(static_cast<long long>(rate)) + "/s").c_str() : "max",
               log_dir.empty() ? "off" : "on");
+  std::printf("durability            %s%s\n", durability.c_str(), cfg.data_dir.empty() ? "" : (" (tables in " + cfg.data_dir + ")").c_str());
   std::printf("accepted IAMATs/s     %.0f  (%llu in %.1f s; %llu rejected)\n", accepted_rate,
               static_cast<unsigned long long>(accepted), seconds, static_cast<unsigned long long>(rejected));
   std::printf("reply latency ms      p50 %.3f  p99 %.3f\n", percentile(reply_lat, 0.5), percentile(reply_lat, 0.99));
