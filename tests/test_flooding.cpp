@@ -98,7 +98,7 @@ TEST_CASE("equal client times converge on one report on every server") {
   }
 }
 
-TEST_CASE("a dropped message to a leaf leaves it uninformed; a ring routes around one") {
+TEST_CASE("a dropped message to a leaf leaves it uninformed - a ring routes around one") {
   {
     MemoryNetwork net(topology_of(*find_preset("goloman")), kNow);
     const std::size_t welsh = net.index_of("Welsh");

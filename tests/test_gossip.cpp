@@ -65,7 +65,7 @@ TEST_CASE("gossip sends each new report to `fanout` distinct up neighbours, neve
   }
 }
 
-TEST_CASE("gossip with a fanout over the candidates sends to all of them; the same seed, the same picks") {
+TEST_CASE("gossip with a fanout over the candidates sends to all of them - the same seed, the same picks") {
   ClientDirectory clients;
   const ReportRef r = report(clients);
   FakeHost few({1, 2, 3}, {true, false, true});

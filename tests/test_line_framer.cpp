@@ -54,7 +54,7 @@ TEST_CASE("an oversized line yields its prefix once and the rest is never buffer
   CHECK(c.lines[2] == std::make_pair(std::string("next"), false));
 }
 
-TEST_CASE("a line of exactly the bound is not oversized; one byte more is") {
+TEST_CASE("a line of exactly the bound is not oversized - one byte more is") {
   LineFramer f(8);
   Collected c;
   f.feed("12345678\n123456789\n", c.sink());

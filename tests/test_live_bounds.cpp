@@ -103,7 +103,7 @@ TEST_CASE("a pipelining client that reads gets every reply, however large, under
   }
 }
 
-TEST_CASE("a client that never reads stops being read, then is closed when idle; others are served meanwhile") {
+TEST_CASE("a client that never reads stops being read, then is closed when idle - others are served meanwhile") {
   Limits l;
   l.max_queued_output_bytes = 64 * 1024;
   l.idle_timeout_ms = 1500;
@@ -172,7 +172,7 @@ TEST_CASE("the client directory has a cap: new clients are refused at it, known 
   CHECK(ask(bytes.port(), "IAMAT " + id + "3 +1+2 1621464827").starts_with("? "));
 }
 
-TEST_CASE("1,100 idle connections from one address cannot lock out new clients; 200 active ones are all served") {
+TEST_CASE("1,100 idle connections from one address cannot lock out new clients - 200 active ones are all served") {
   SoloServer solo(SoloServer::config_with(Limits{}));  // defaults: 1024 in all, 512 per source
   std::vector<std::unique_ptr<LineClient>> idle;
   for (int i = 0; i < 1100; ++i) idle.push_back(std::make_unique<LineClient>(solo.port()));

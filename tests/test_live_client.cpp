@@ -23,7 +23,7 @@ bool is_at(const std::string& line, const std::string& server, const std::string
 }
 }  // namespace
 
-TEST_CASE("IAMAT over TCP gets the AT line; WHATSAT gets AT line, places JSON, blank line") {
+TEST_CASE("IAMAT over TCP gets the AT line - WHATSAT gets AT line, places JSON, blank line") {
   TestHerd herd(preset_config("hill"));
   LineClient c(herd.port("Hill"));
   c.send(kIamat + "\n");
@@ -127,7 +127,7 @@ TEST_CASE("a forged AT or UPDATE on a client connection changes nothing anywhere
   }
 }
 
-TEST_CASE("an oversized line is bounded and logged; the connection goes on") {
+TEST_CASE("an oversized line is bounded and logged - the connection goes on") {
   auto cfg = preset_config("hill");
   cfg.log_dir = temp_dir("oversized");
   TestHerd herd(cfg);

@@ -150,7 +150,7 @@ TEST_CASE("cli: herd serve with a bad config names the field and exits non-zero"
   CHECK(out3.find("limits.idle_timeout_ms") != std::string::npos);
 }
 
-TEST_CASE("cli: herd up starts every server as a process; they flood; Ctrl-C stops them all") {
+TEST_CASE("cli: herd up starts every server as a process - they flood - Ctrl-C stops them all") {
   const auto dir = temp_dir("cli-up");
   const std::uint16_t c0 = free_port(), c1 = free_port(), p0 = free_port(), p1 = free_port();
   const auto path = dir + "/two.json";
@@ -168,6 +168,9 @@ TEST_CASE("cli: herd up starts every server as a process; they flood; Ctrl-C sto
     ::execl(HERD_BIN, HERD_BIN, "up", "--config", path.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
+  // herd up says the herd is up only once every server answers; a Ctrl-C
+  // before that skips the listing below.
+  REQUIRE(eventually([&] { return read_file(dir + "/up.out").find("Ctrl-C stops the herd") != std::string::npos; }));
   // Flooding only reaches links that are up, so wait for Alpha's link to Beta.
   REQUIRE(eventually([&] { return read_file(dir + "/logs/Alpha.log").find("peer Beta up") != std::string::npos; }));
   const std::string at = ask(c0, "IAMAT kiwi +1+2 1621464827");
@@ -423,7 +426,7 @@ TEST_CASE("a secret file others can read, that is not a file, or that is short i
                                                                "/no/such/dir/h.secret: does not exist and cannot be created: No such file or directory"));
 }
 
-TEST_CASE("HERD_SECRET and the config's secret win over the secret file; address mode needs none") {
+TEST_CASE("HERD_SECRET and the config's secret win over the secret file - address mode needs none") {
   const auto path = secretless_config("secret-env");
   const auto secret_path = std::filesystem::path(path).replace_extension(".secret").string();
   ::setenv(kSecretEnv, "a secret from the environment", 1);
@@ -536,4 +539,23 @@ TEST_CASE("cli: herd up with one server unable to start stops the others and exi
   const auto secret_path = dir + "/three.secret";
   REQUIRE(std::filesystem::exists(secret_path));
   CHECK(mode_of(secret_path) == 0600);
+}
+
+TEST_CASE("cli: herd serve names file and field for a listen host not on this machine and for a log_dir it cannot use") {
+  const auto dir = temp_dir("cli-start");
+  const auto far = dir + "/far.json";
+  // 192.0.2.0/24 is TEST-NET-1: never an address of this machine.
+  std::ofstream(far) << R"({"servers": [{"name": "A", "host": "192.0.2.7", "port": )" << free_port()
+                     << R"(, "peer_port": )" << free_port() << "}]}";
+  const auto [code, out] = run(std::string(HERD_BIN) + " serve --name A --config " + far);
+  CHECK(code == 2);
+  CHECK(out.find(far + ": servers[0].host: '192.0.2.7' is not an address of this machine") != std::string::npos);
+
+  const auto logs = dir + "/logs.json";
+  std::ofstream(dir + "/a-file") << "not a directory\n";
+  std::ofstream(logs) << R"({"servers": [{"name": "A", "port": )" << free_port() << R"(, "peer_port": )" << free_port()
+                      << R"(}], "log_dir": ")" << dir << R"(/a-file/logs"})";
+  const auto [code2, out2] = run(std::string(HERD_BIN) + " serve --name A --config " + logs);
+  CHECK(code2 == 2);
+  CHECK(out2.find(logs + ": log_dir: cannot open log file " + dir + "/a-file/logs/A.log") != std::string::npos);
 }

@@ -32,7 +32,7 @@ std::string far_end(const std::string& preset) {
 }
 }  // namespace
 
-TEST_CASE("IAMAT at one end of each preset; WHATSAT at the far end returns the origin's AT line") {
+TEST_CASE("IAMAT at one end of each preset - WHATSAT at the far end returns the origin's AT line") {
   for (const auto& preset : herd::presets()) {
     DYNAMIC_SECTION(preset.name) {
       TestHerd herd(preset_config(preset.name));
@@ -50,7 +50,7 @@ TEST_CASE("IAMAT at one end of each preset; WHATSAT at the far end returns the o
   }
 }
 
-TEST_CASE("kill a middle server; the rest keep answering and flooding; restart it and it catches up") {
+TEST_CASE("kill a middle server - the rest keep answering and flooding - restart it and it catches up") {
   // hill: Hill-Jaquez, Hill-Smith, Singleton-Jaquez, Singleton-Smith,
   // Singleton-Campbell, Smith-Campbell. Without Smith, Hill still reaches
   // Campbell through Jaquez and Singleton.
@@ -115,7 +115,7 @@ TEST_CASE("the log has every line in and out and every peer connect and drop, ti
   REQUIRE(eventually([&] { return read_file(smith_log).find("< UPDATE 1 " + at) != std::string::npos; }));
 }
 
-TEST_CASE("a cut link stays down both ways until restored; reports flood around it, then across it") {
+TEST_CASE("a cut link stays down both ways until restored - reports flood around it, then across it") {
   // hill: Campbell's links are Singleton and Smith. Cutting both isolates it.
   TestHerd herd(preset_config("hill"));
   for (const char* n : {"Singleton", "Smith"}) {

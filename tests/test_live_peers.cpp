@@ -48,7 +48,7 @@ std::string dial_as(std::uint16_t peer_port, const std::string& me, const std::s
 }
 }  // namespace
 
-TEST_CASE("HMAC-SHA256 matches RFC 4231 test case 2; compare is exact") {
+TEST_CASE("HMAC-SHA256 matches RFC 4231 test case 2 - compare is exact") {
   CHECK(hmac_sha256_hex("Jefe", "what do ya want for nothing?") ==
         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
   CHECK(constant_time_equal("abc", "abc"));

@@ -179,7 +179,7 @@ TEST_CASE("herd live --duration shortens a scenario as if its file said so") {
   CHECK_NOTHROW(sim::parse_scenario_text(d.json, "again"));
 }
 
-TEST_CASE("herd live crashes a server for real and restarts it empty; the record matches the simulator's faults") {
+TEST_CASE("herd live crashes a server for real and restarts it empty - the record matches the simulator's faults") {
   // A line A - B - C: while B is down, A and C are cut off from each other.
   const sim::Scenario s = scenario(R"({
     "name": "crash", "seed": 5, "duration": "6s",

@@ -57,7 +57,7 @@ TEST_CASE("a client ID is any bytes but white space: non-UTF-8, NUL and punctuat
   CHECK(net.take_output(far, 3).rfind("? WHATSAT", 0) == 0);
 }
 
-TEST_CASE("invalid lines get '? ' and the line as received; the connection stays open") {
+TEST_CASE("invalid lines get '? ' and the line as received - the connection stays open") {
   auto net = hill();
   for (const std::string line : {"HELLO", "IAMAT kiwi +1+2", "IAMAT kiwi +91+2 5", "WHATSAT kiwi 10 5",
                                  "  WHATSAT\tnobody 10 5 \r", "IAMAT a +1+2 5 6"}) {

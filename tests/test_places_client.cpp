@@ -75,7 +75,7 @@ TEST_CASE("legacy Nearby Search: the request carries location, radius in metres 
   CHECK(reply["results"][2]["name"] == "Place 2");
 }
 
-TEST_CASE("Places API (New): POST with key header, field mask and body; reply converted") {
+TEST_CASE("Places API (New): POST with key header, field mask and body - reply converted") {
   boost::asio::io_context io;
   const std::string new_body = R"({"places":[{"id":"ChIJabc","displayName":{"text":"Blue Cafe","languageCode":"en"},
     "formattedAddress":"1 Main St","location":{"latitude":34.07,"longitude":-118.44},
@@ -146,7 +146,7 @@ TEST_CASE("a server that closes a kept-alive connection costs a reconnect, not a
   CHECK(server.connections_accepted() == 3);
 }
 
-TEST_CASE("lookups in flight are bounded; the rest wait and all complete") {
+TEST_CASE("lookups in flight are bounded - the rest wait and all complete") {
   boost::asio::io_context io;
   FakeHttpServer server(io, [](const RecordedRequest&) {
     return CannedReply{200, legacy_body(1), std::chrono::milliseconds(50)};
@@ -188,7 +188,7 @@ TEST_CASE("a full waiting queue fails fast instead of growing") {
   CHECK_FALSE(called_inline);
 }
 
-TEST_CASE("5xx is retried once, then reported; a silent server times out") {
+TEST_CASE("5xx is retried once, then reported - a silent server times out") {
   boost::asio::io_context io;
   int calls = 0;
   FakeHttpServer flaky(io, [&](const RecordedRequest&) {
@@ -240,7 +240,7 @@ TEST_CASE("nothing listening: the lookup fails with a message, never hangs") {
   CHECK(got->error_message.find("places lookup failed") == 0);
 }
 
-TEST_CASE("HTTPS: verified against a CA the test trusts, with SNI; refused otherwise") {
+TEST_CASE("HTTPS: verified against a CA the test trusts, with SNI - refused otherwise") {
   const auto dir = std::filesystem::temp_directory_path() / ("herd-tls-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::string cert, key;

@@ -275,7 +275,7 @@ TEST_CASE("a disconnected generated graph set to reject fails the run with a sce
                     Catch::Contains("faults[0].link") && Catch::Contains("no link n0-n5"));
 }
 
-TEST_CASE("gossip: fewer messages than flooding for less coverage; more fanout, more of both; deterministic") {
+TEST_CASE("gossip: fewer messages than flooding for less coverage - more fanout, more of both - deterministic") {
   // One report per client, never repeated, on a 200-node small world.
   auto scenario = [](const std::string& strategy) {
     return R"({"name": "g", "seed": 6, "duration": "5s",
