@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
-#include <regex>
 #include <set>
 #include <vector>
 
@@ -113,10 +112,13 @@ nlohmann::json parse_strict_json(std::string_view text) {
   try {
     return json::parse(text, check);
   } catch (const json::parse_error& e) {
-    std::smatch m;
     const std::string what = e.what();
-    static const std::regex at(R"(at line (\d+), column (\d+): )");
-    if (std::regex_search(what, m, at)) throw JsonSyntaxError(std::stoul(m[1].str()), std::stoul(m[2].str()), plain_reason(what));
+    // "... at line L, column C: ...": nlohmann counts lines as people do.
+    unsigned long l = 0, c = 0;
+    const auto at = what.find("at line ");
+    if (at != std::string::npos && std::sscanf(what.c_str() + at, "at line %lu, column %lu:", &l, &c) == 2) {
+      throw JsonSyntaxError(l, c, plain_reason(what));
+    }
     const auto [line, col] = line_column(text, e.byte);
     throw JsonSyntaxError(line, col, plain_reason(what));
   } catch (const json::out_of_range& e) {
