@@ -273,11 +273,19 @@ void DurableTable::open_or_create(const std::string& server) {
           throw DurableTableError(log_path_, "cannot cut off its torn last line: " + errno_text(errno));
       }
       log_size_ = log.valid_bytes;
-      logged_ = std::move(log.lines);
+      // The log's lines are not in SQLite (maybe): the next checkpoint
+      // applies them.
+      for (auto& [client, line] : log.lines) {
+        auto& entry = *entries_.emplace(client, Entry{}).first;
+        entry.second.line = line;
+        entry.second.logged = std::move(line);
+        entry.second.since = true;
+        since_.push_back(&entry);
+      }
     } else {
-      rewrite_log({});
+      rewrite_log(std::vector<std::string_view>{});
     }
-    has_logged_ = !logged_.empty();
+    has_logged_ = !since_.empty();
     stats_.log_bytes = log_size_;
   } catch (const DurableTableError&) {
     throw;
@@ -370,10 +378,10 @@ DurableTable::LogContents DurableTable::read_log(const std::string& server) cons
   return out;
 }
 
-void DurableTable::rewrite_log(const Pending& lines) {
+void DurableTable::rewrite_log(const std::vector<std::string_view>& lines) {
   const std::string tmp = log_path_ + ".tmp";
   std::string data = log_header(server_);
-  for (const auto& [client, line] : lines) append_record(data, line);
+  for (const auto line : lines) append_record(data, line);
   const int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw DurableTableError(log_path_, "cannot create " + tmp + ": " + errno_text(errno));
   if (!pwrite_all(fd, data, 0) || !datasync(fd)) {
@@ -444,12 +452,14 @@ void DurableTable::put(std::string_view client, std::string_view at_line) {
     if (closed_) throw std::logic_error("DurableTable::put after close");
     ++put_seq_;
     ++stats_.puts;
-    const auto it = pending_.find(client);
-    if (it != pending_.end()) {
-      it->second.assign(at_line);
-    } else {
-      was_empty = pending_.empty();
-      pending_.emplace(std::string(client), std::string(at_line));
+    auto it = entries_.find(client);
+    if (it == entries_.end()) it = entries_.emplace(std::string(client), Entry{}).first;
+    // assign() reuses the entry's buffer: no allocation once a client is known.
+    it->second.line.assign(at_line);
+    if (!it->second.dirty) {
+      it->second.dirty = true;
+      was_empty = dirty_.empty();
+      dirty_.push_back(&*it);
     }
   }
   if (mode_ == Durability::Fsync) {
@@ -470,7 +480,7 @@ void DurableTable::sync() {
   commit_round();
   std::lock_guard lk(mu_);
   if (committed_seq_ >= target) return;
-  throw DurableTableError(log_path_, "cannot commit " + std::to_string(pending_.size()) +
+  throw DurableTableError(log_path_, "cannot commit " + std::to_string(dirty_.size()) +
                                          " pending reports (kept for a retry): " + last_error_.value_or("unknown error"));
 }
 
@@ -502,7 +512,7 @@ void DurableTable::close() {
   if (ckpt_ok) return;
   std::lock_guard lk(mu_);
   if (!ok)
-    throw DurableTableError(log_path_, "closed with " + std::to_string(pending_.size()) +
+    throw DurableTableError(log_path_, "closed with " + std::to_string(dirty_.size()) +
                                            " reports not saved: " + last_error_.value_or("unknown error"));
   throw DurableTableError(path_, "closed without its last checkpoint (the reports are safe in " + log_path_ +
                                      ", applied at the next open's checkpoint): " + last_error_.value_or("unknown error"));
@@ -528,9 +538,11 @@ DurableTable::Stats DurableTable::stats() const {
 bool DurableTable::commit_round() {
   std::lock_guard log_lock(log_mu_);
   std::uint64_t seq = 0;
+  buf_.clear();
+  offsets_.clear();
   {
     std::lock_guard lk(mu_);
-    if (pending_.empty()) {
+    if (dirty_.empty()) {
       // Nothing pending and no round in flight (we hold log_mu_): all is on disk.
       committed_seq_ = put_seq_;
       return true;
@@ -539,31 +551,47 @@ bool DurableTable::commit_round() {
       last_error_ = "the table is closed";
       return false;
     }
-    batch_.swap(pending_);
+    round_.swap(dirty_);
     seq = put_seq_;
+    // Only copies under mu_ (puts wait for it); checksums are computed after.
+    for (const EntryPtr e : round_) {
+      e->second.dirty = false;
+      offsets_.push_back(buf_.size());
+      buf_.append(kCrcChars + 1, ' ');
+      buf_.append(e->second.line);
+      buf_.push_back('\n');
+    }
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (std::size_t k = 0; k < offsets_.size(); ++k) {
+    const std::size_t start = offsets_[k] + kCrcChars + 1;
+    const std::size_t end = k + 1 < offsets_.size() ? offsets_[k + 1] - 1 : buf_.size() - 1;
+    const std::uint32_t crc = crc_of(std::string_view(buf_).substr(start, end - start));
+    for (std::size_t i = 0; i < kCrcChars; ++i) buf_[offsets_[k] + i] = kHex[(crc >> (28 - 4 * i)) & 0xf];
   }
   std::optional<std::string> error;
   try {
-    append_batch();
+    append_round();
   } catch (const std::exception& e) {
     error = reason_of(e, log_path_);
   }
-  bool big = false;
-  const std::size_t n = batch_.size();
+  const std::size_t n = round_.size();
   if (!error) {
-    for (auto it = batch_.begin(); it != batch_.end();) {
-      const auto cur = it++;
-      const auto held = logged_.find(cur->first);
-      if (held != logged_.end())
-        held->second.swap(cur->second);
-      else
-        logged_.insert(batch_.extract(cur));
+    for (std::size_t k = 0; k < n; ++k) {
+      Entry& e = round_[k]->second;
+      const std::size_t start = offsets_[k] + kCrcChars + 1;
+      const std::size_t end = k + 1 < n ? offsets_[k + 1] - 1 : buf_.size() - 1;
+      e.logged.assign(buf_, start, end - start);
+      if (!e.since) {
+        e.since = true;
+        since_.push_back(round_[k]);
+      }
     }
-    batch_.clear();
-    big = log_size_ >= options_.checkpoint_bytes;
   }
+  const bool big = log_size_ >= options_.checkpoint_bytes;
   std::lock_guard lk(mu_);
   if (!error) {
+    round_.clear();
     ++stats_.commits;
     stats_.rows_written += n;
     stats_.log_bytes = log_size_;
@@ -573,13 +601,20 @@ bool DurableTable::commit_round() {
     if (big) ckpt_wake_.notify_one();
     return true;
   }
-  // Put the lines back unless a newer one for the same client came meanwhile.
-  while (!batch_.empty()) pending_.insert(batch_.extract(batch_.begin()));
+  // Pending again (a newer put for the same client meanwhile wins: `line`
+  // is always the newest).
+  for (const EntryPtr e : round_) {
+    if (!e->second.dirty) {
+      e->second.dirty = true;
+      dirty_.push_back(e);
+    }
+  }
+  round_.clear();
   last_error_ = std::move(error);
   return false;
 }
 
-void DurableTable::append_batch() {
+void DurableTable::append_round() {
   if (tail_dirty_) {
     // A failed append may have left part of a record: cut it off first, so it
     // never ends up in the middle of the log.
@@ -587,8 +622,6 @@ void DurableTable::append_batch() {
       throw DurableTableError(log_path_, "cannot truncate: " + errno_text(errno));
     tail_dirty_ = false;
   }
-  buf_.clear();
-  for (const auto& [client, line] : batch_) append_record(buf_, line);
   if (!pwrite_all(log_fd_, buf_, log_size_)) {
     tail_dirty_ = true;
     throw DurableTableError(log_path_, "cannot append: " + errno_text(errno));
@@ -602,24 +635,35 @@ void DurableTable::append_batch() {
 
 bool DurableTable::checkpoint_round() {
   std::lock_guard ckpt_lock(ckpt_mu_);
-  Pending snapshot;
+  std::vector<EntryPtr> taken;
+  std::vector<std::pair<std::string, std::string>> rows;
   {
     std::lock_guard log_lock(log_mu_);
     if (log_fd_ < 0 || !db_) return false;
-    snapshot.swap(logged_);
+    taken.swap(since_);
+    rows.reserve(taken.size());
+    for (const EntryPtr e : taken) {
+      e->second.since = false;
+      rows.emplace_back(e->first, e->second.logged);
+    }
     std::lock_guard lk(mu_);
     has_logged_ = false;
   }
   std::optional<std::string> error;
   try {
-    if (!snapshot.empty()) write_rows(snapshot);
+    if (!rows.empty()) write_rows(rows);
   } catch (const std::exception& e) {
     error = reason_of(e, path_);
   }
   std::lock_guard log_lock(log_mu_);
   if (error) {
-    // Lines logged meanwhile are newer: they win.
-    while (!snapshot.empty()) logged_.insert(snapshot.extract(snapshot.begin()));
+    // Still to be checkpointed (with whatever was logged for them since).
+    for (const EntryPtr e : taken) {
+      if (!e->second.since) {
+        e->second.since = true;
+        since_.push_back(e);
+      }
+    }
     std::lock_guard lk(mu_);
     has_logged_ = true;
     last_error_ = std::move(error);
@@ -629,7 +673,10 @@ bool DurableTable::checkpoint_round() {
   // lines logged since. A crash before the rename leaves the old log, whose
   // lines replayed over the table give the same result.
   try {
-    rewrite_log(logged_);
+    std::vector<std::string_view> keep;
+    keep.reserve(since_.size());
+    for (const EntryPtr e : since_) keep.push_back(e->second.logged);
+    rewrite_log(keep);
   } catch (const std::exception& e) {
     error = reason_of(e, log_path_);
   }
@@ -640,23 +687,20 @@ bool DurableTable::checkpoint_round() {
     return false;
   }
   ++stats_.checkpoints;
-  stats_.rows_checkpointed += snapshot.size();
+  stats_.rows_checkpointed += rows.size();
   // A failed log write keeps its error until a write succeeds.
-  if (pending_.empty()) last_error_.reset();
-  has_logged_ = !logged_.empty();
+  if (dirty_.empty()) last_error_.reset();
+  has_logged_ = !since_.empty();
   return true;
 }
 
-void DurableTable::write_rows(const Pending& rows) {
+void DurableTable::write_rows(std::vector<std::pair<std::string, std::string>>& rows) {
   Db& db = *db_;
   sqlite::Transaction tx(db);
   Stmt st(db, kUpsert);
   // In key order: each B-tree page is visited once, while it is in the cache.
-  order_.clear();
-  order_.reserve(rows.size());
-  for (const auto& entry : rows) order_.push_back(&entry);
-  std::sort(order_.begin(), order_.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
-  for (const auto* entry : order_) st.bind_blob(1, entry->first).bind(2, std::string_view(entry->second)).run();
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [client, line] : rows) st.bind_blob(1, client).bind(2, std::string_view(line)).run();
   tx.commit();
 }
 
@@ -666,7 +710,7 @@ void DurableTable::commit_loop() {
   auto next = clock::now();
   int failures = 0;
   for (;;) {
-    wake_.wait(lk, [&] { return stop_ || (!pending_.empty() && (mode_ == Durability::Batch || last_error_)); });
+    wake_.wait(lk, [&] { return stop_ || (!dirty_.empty() && (mode_ == Durability::Batch || last_error_)); });
     if (stop_) return;
     // Group commit: at most one round per kGroupCommitMs; lines put meanwhile
     // join this round.

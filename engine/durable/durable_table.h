@@ -149,17 +149,17 @@ class DurableTable {
   LogContents read_log(const std::string& server) const;
   // Writes header + `lines` to "<log>.tmp", fdatasyncs it, renames it over
   // the log, fsyncs the directory and reopens log_fd_ (under log_mu_).
-  void rewrite_log(const Pending& lines);
+  void rewrite_log(const std::vector<std::string_view>& lines);
   // Appends every pending line to the log and fdatasyncs (under log_mu_).
-  // Returns false, after putting the lines back and setting last_error_, on
-  // failure.
+  // Returns false, after marking the lines pending again and setting
+  // last_error_, on failure.
   bool commit_round();
-  void append_batch();
+  void append_round();
   // Applies the lines logged since the last checkpoint to SQLite, then
   // rewrites the log with only the lines logged meanwhile. Returns false
   // (setting last_error_) on failure; nothing is lost.
   bool checkpoint_round();
-  void write_rows(const Pending& rows);
+  void write_rows(std::vector<std::pair<std::string, std::string>>& rows);
   void commit_loop();
   void checkpoint_loop();
   void stop_threads();
@@ -170,31 +170,44 @@ class DurableTable {
   Durability mode_;
   Options options_;
 
+  // One entry per client ever put (or found in the log), never erased, so
+  // pointers to entries stay valid. `line`, `dirty` and the map's structure
+  // are under mu_; `logged` and `since` under log_mu_.
+  struct Entry {
+    std::string line;    // the newest line put
+    bool dirty = false;  // `line` is not in the log yet (it is in dirty_)
+    std::string logged;  // the newest line in the log
+    bool since = false;  // logged since the last checkpoint's snapshot (in since_)
+  };
+  using Entries = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;
+  using EntryPtr = Entries::value_type*;
+
   // The SQLite connection: only under ckpt_mu_ (one checkpoint at a time).
   std::mutex ckpt_mu_;
   std::unique_ptr<sqlite::Db> db_;
-  std::vector<const Pending::value_type*> order_;  // rows in key order
 
   // The log: only under log_mu_. Lock order: ckpt_mu_, log_mu_, mu_.
   std::mutex log_mu_;
   int log_fd_ = -1;
   std::uint64_t log_size_ = 0;  // bytes of complete, fdatasync'ed records
   bool tail_dirty_ = false;     // a failed append may have left bytes past log_size_
-  Pending batch_;               // the round being appended
-  Pending logged_;              // newest line per client logged since the last checkpoint's snapshot
+  std::vector<EntryPtr> round_;      // the entries being appended
+  std::vector<std::size_t> offsets_;  // where each one's record starts in buf_
+  std::vector<EntryPtr> since_;      // entries logged since the last checkpoint's snapshot
   std::string buf_;
 
   // Everything below: only under mu_.
   mutable std::mutex mu_;
   std::condition_variable wake_;
-  Pending pending_;
+  Entries entries_;
+  std::vector<EntryPtr> dirty_;  // entries whose line waits for the log
   std::uint64_t put_seq_ = 0;        // puts so far
   std::uint64_t committed_seq_ = 0;  // every put up to this one is committed
   std::optional<std::string> last_error_;
   Stats stats_;
   bool stop_ = false;
   bool closed_ = false;
-  bool has_logged_ = false;  // logged_ is not empty
+  bool has_logged_ = false;  // since_ is not empty
   std::condition_variable ckpt_wake_;
 
   std::thread thread_;
