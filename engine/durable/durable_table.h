@@ -134,7 +134,10 @@ class DurableTable {
  private:
   struct Hash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    // Not noexcept on purpose: libstdc++ then caches each key's hash in its
+    // node, so walking a bucket compares cached hashes instead of rehashing
+    // every key it passes.
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   using Pending = std::unordered_map<std::string, std::string, Hash, std::equal_to<>>;
 
