@@ -60,8 +60,8 @@ class DurableTable {
 
   // When the checkpoint thread applies the log to SQLite.
   struct Options {
-    std::uint64_t checkpoint_bytes = 16u << 20;  // once the log is this big,
-    int checkpoint_ms = 2000;                    // or this long after the last one if the log holds lines
+    std::uint64_t checkpoint_bytes = 64u << 20;  // once the log is this big,
+    int checkpoint_ms = 5000;                    // or this long after the last one if the log holds lines
   };
   DurableTable(const std::string& path, const std::string& server, Durability mode, Options options);
   // Commits everything put so far (as close() does) and joins the commit
