@@ -2,7 +2,9 @@
 // 100,000 clients, puts AT lines (clients in turn, each line newer than the
 // last) for a fixed time on this thread and prints, per run and as medians of
 // the runs, puts per second on the caller's thread, commits per second and
-// rows per commit, then the time sync() took to drain what was pending.
+// rows per commit, the process's CPU time (every thread: the caller, the
+// commit and checkpoint threads) per put, checkpoints per second, then the
+// time sync() took to drain what was pending.
 //
 //   build/bin/herd_durable_bench [--dir DIR] [--runs 3] [--seconds 2]
 //                                [--mode Batch|Fsync] [--clients 1000|100000]
@@ -18,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "engine/durable/durable_table.h"
@@ -36,8 +39,15 @@ double median(std::vector<double> v) {
 }
 
 struct Result {
-  double puts_per_s = 0, commits_per_s = 0, rows_per_commit = 0, drain_ms = 0;
+  double puts_per_s = 0, commits_per_s = 0, rows_per_commit = 0, drain_ms = 0, cpu_ns_per_put = 0, ckpts_per_s = 0;
 };
+
+double process_cpu_s() {
+  rusage ru{};
+  ::getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 Result run_once(const fs::path& dir, Durability mode, int clients, double seconds, int run) {
   const fs::path file = dir / ("bench-" + std::to_string(run) + ".db");
@@ -55,6 +65,7 @@ Result run_once(const fs::path& dir, Durability mode, int clients, double second
   {
     DurableTable t(file.string(), "Clark", mode);
     std::uint64_t puts = 0;
+    const double cpu_start = process_cpu_s();
     const auto start = Clock::now();
     const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
     std::size_t i = 0;
@@ -69,6 +80,7 @@ Result run_once(const fs::path& dir, Durability mode, int clients, double second
       if (Clock::now() >= end) break;
     }
     const double put_s = std::chrono::duration<double>(Clock::now() - start).count();
+    const double cpu_s = process_cpu_s() - cpu_start;
     const auto s = t.stats();
     const auto sync_start = Clock::now();
     t.sync();
@@ -76,9 +88,11 @@ Result run_once(const fs::path& dir, Durability mode, int clients, double second
     r.puts_per_s = static_cast<double>(puts) / put_s;
     r.commits_per_s = static_cast<double>(s.commits) / put_s;
     r.rows_per_commit = s.commits ? static_cast<double>(s.rows_written) / static_cast<double>(s.commits) : 0;
+    r.cpu_ns_per_put = cpu_s * 1e9 / static_cast<double>(puts);
+    r.ckpts_per_s = static_cast<double>(s.checkpoints) / put_s;
   }
   std::error_code ec;
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file.string() + suffix, ec);
+  for (const char* suffix : {"", "-wal", "-shm", "-log"}) fs::remove(file.string() + suffix, ec);
   return r;
 }
 
@@ -113,26 +127,28 @@ int main(int argc, char** argv) {
     own_dir = true;
   }
   fs::create_directories(dir);
-  std::printf("%-6s %8s %5s %14s %12s %14s %10s\n", "mode", "clients", "run", "puts/s", "commits/s", "rows/commit",
-              "drain ms");
+  std::printf("%-6s %8s %5s %14s %12s %14s %12s %10s %10s\n", "mode", "clients", "run", "puts/s", "commits/s",
+              "rows/commit", "cpu ns/put", "ckpts/s", "drain ms");
   for (const Durability mode : {Durability::Batch, Durability::Fsync}) {
     const char* name = mode == Durability::Batch ? "Batch" : "Fsync";
     if (!only_mode.empty() && only_mode != name) continue;
     for (const int clients : {1000, 100000}) {
       if (only_clients && clients != only_clients) continue;
-      std::vector<double> puts, commits, rows, drain;
+      std::vector<double> puts, commits, rows, drain, cpu, ckpts;
       for (int run = 0; run < runs; ++run) {
         const Result r = run_once(dir, mode, clients, seconds, run);
-        std::printf("%-6s %8d %5d %14.0f %12.1f %14.1f %10.1f\n", name, clients, run + 1, r.puts_per_s,
-                    r.commits_per_s, r.rows_per_commit, r.drain_ms);
+        std::printf("%-6s %8d %5d %14.0f %12.1f %14.1f %12.0f %10.2f %10.1f\n", name, clients, run + 1, r.puts_per_s,
+                    r.commits_per_s, r.rows_per_commit, r.cpu_ns_per_put, r.ckpts_per_s, r.drain_ms);
         std::fflush(stdout);
         puts.push_back(r.puts_per_s);
         commits.push_back(r.commits_per_s);
         rows.push_back(r.rows_per_commit);
         drain.push_back(r.drain_ms);
+        cpu.push_back(r.cpu_ns_per_put);
+        ckpts.push_back(r.ckpts_per_s);
       }
-      std::printf("%-6s %8d %5s %14.0f %12.1f %14.1f %10.1f\n", name, clients, "med", median(puts), median(commits),
-                  median(rows), median(drain));
+      std::printf("%-6s %8d %5s %14.0f %12.1f %14.1f %12.0f %10.2f %10.1f\n", name, clients, "med", median(puts),
+                  median(commits), median(rows), median(cpu), median(ckpts), median(drain));
     }
   }
   if (own_dir) {

@@ -2,6 +2,7 @@
 // temporary directory per test; crash tests fork a child that dies by SIGKILL.
 #include <catch2/catch.hpp>
 
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +17,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <boost/crc.hpp>
 
 #include "engine/durable/durable_table.h"
 #include "kit/sqlite_db.h"
@@ -85,6 +88,51 @@ std::map<std::string, std::string> as_map(const std::vector<std::pair<std::strin
   return {rows.begin(), rows.end()};
 }
 
+// A log record as the table writes it: "<crc32, 8 lowercase hex> <AT line>\n".
+std::string record(const std::string& line) {
+  boost::crc_32_type crc;
+  crc.process_bytes(line.data(), line.size());
+  char hex[16];
+  std::snprintf(hex, sizeof hex, "%08x", static_cast<unsigned>(crc.checksum()));
+  return std::string(hex) + " " + line + "\n";
+}
+
+std::string log_header(const std::string& server) { return "herd-table-log 1 " + server + "\n"; }
+
+// The newest line per client in the log of `path` (the client is the AT
+// line's fourth field).
+std::map<std::string, std::string> log_newest(const std::string& path) {
+  const std::string bytes = bytes_of(path + "-log");
+  std::map<std::string, std::string> rows;
+  std::size_t pos = bytes.find('\n') + 1;
+  while (pos < bytes.size()) {
+    const std::size_t end = bytes.find('\n', pos);
+    const std::string line = bytes.substr(pos + 9, end - pos - 9);
+    std::size_t a = 0;
+    for (int i = 0; i < 3; ++i) a = line.find(' ', a) + 1;
+    rows[line.substr(a, line.find(' ', a) - a)] = line;
+    pos = end + 1;
+  }
+  return rows;
+}
+
+// Writes to regular files fail with EFBIG past `bytes` while it lives (a
+// stand-in for a full disk).
+struct FileSizeLimit {
+  rlimit old{};
+  explicit FileSizeLimit(std::uint64_t bytes) {
+    std::signal(SIGXFSZ, SIG_IGN);
+    ::getrlimit(RLIMIT_FSIZE, &old);
+    rlimit lim = old;
+    lim.rlim_cur = bytes;
+    ::setrlimit(RLIMIT_FSIZE, &lim);
+  }
+  ~FileSizeLimit() { ::setrlimit(RLIMIT_FSIZE, &old); }
+};
+
+// No checkpoint by size or time: only checkpoint() and close() make one.
+const DurableTable::Options kNoAutoCheckpoint{std::uint64_t(1) << 40, 1 << 30};
+
 const std::string kOddClients[] = {
     "kiwi",
     std::string("b\xff\xfe\x80", 4),   // not UTF-8
@@ -137,7 +185,7 @@ TEST_CASE("the file is a plain SQLite database with the documented schema") {
 TEST_CASE("Batch sync commits everything put so far") {
   TempDir tmp;
   const std::string path = tmp.file("Clark.db");
-  DurableTable t(path, "Clark", Durability::Batch);
+  DurableTable t(path, "Clark", Durability::Batch, kNoAutoCheckpoint);
   std::map<std::string, std::string> newest;
   for (long i = 0; i < 5000; ++i) {
     const std::string c = "client-" + std::to_string(i % 700);
@@ -145,7 +193,7 @@ TEST_CASE("Batch sync commits everything put so far") {
     newest[c] = at(c, 1000 + i);
   }
   t.sync();
-  CHECK(rows_seen_by_sqlite(path) == newest);
+  CHECK(log_newest(path) == newest);
   CHECK(as_map(t.load()) == newest);
   const auto s = t.stats();
   CHECK(s.puts == 5000);
@@ -160,64 +208,84 @@ TEST_CASE("Batch sync commits everything put so far") {
 TEST_CASE("a failing commit keeps its rows, says why, coalesces and retries") {
   TempDir tmp;
   const std::string path = tmp.file("Clark.db");
-  DurableTable t(path, "Clark", Durability::Batch);
+  DurableTable t(path, "Clark", Durability::Batch, kNoAutoCheckpoint);
   t.put("seed", at("seed", 1));
   t.sync();
   const auto before = t.stats();
-
-  // Someone holds the write lock (e.g. a sqlite3 shell inside BEGIN IMMEDIATE).
-  herd::sqlite::Db other(path, herd::sqlite::Db::Mode::read_write);
-  other.exec("BEGIN IMMEDIATE");
-  for (long i = 0; i < 300; ++i) {
-    const std::string c = "c" + std::to_string(i % 10);
-    t.put(c, at(c, 100 + i));
+  {
+    // The disk is full: no append to the log can succeed.
+    FileSizeLimit full(fs::file_size(path + "-log"));
+    for (long i = 0; i < 300; ++i) {
+      const std::string c = "c" + std::to_string(i % 10);
+      t.put(c, at(c, 100 + i));
+    }
+    CHECK_THROWS_WITH(t.sync(), StartsWith(path + "-log: ") && Contains("pending") && Contains("File too large"));
+    const auto error = t.last_error();
+    REQUIRE(error);
+    CHECK_THAT(*error, Contains("File too large"));
+    CHECK_THAT(*error, !Contains("AT "));  // the system's reason, never a report
+    CHECK(t.stats().commits == before.commits);
   }
-  CHECK_THROWS_WITH(t.sync(), StartsWith(path + ": ") && Contains("pending") && Contains("locked"));
-  const auto error = t.last_error();
-  REQUIRE(error);
-  CHECK_THAT(*error, Contains("locked"));
-  CHECK_THAT(*error, !Contains("AT "));  // SQLite's reason, never a report
-  CHECK(t.stats().commits == before.commits);
-
-  other.exec("COMMIT");
   t.sync();
   CHECK_FALSE(t.last_error());
   const auto after = t.stats();
-  // Only the newest line per client was kept while the lock was held: one
-  // commit of 10 rows, though 300 puts came.
+  // Only the newest line per client was kept while the disk was full: one
+  // write of 10 records, though 300 puts came.
   CHECK(after.commits == before.commits + 1);
   CHECK(after.rows_written == before.rows_written + 10);
   const auto rows = as_map(t.load());
   CHECK(rows.size() == 11);
   for (long k = 0; k < 10; ++k) CHECK(rows.at("c" + std::to_string(k)) == at("c" + std::to_string(k), 100 + 290 + k));
+  // No failed append left a partial record behind.
+  CHECK(log_newest(path) == rows);
 }
 
 TEST_CASE("the commit thread retries a failed round by itself") {
   TempDir tmp;
   const std::string path = tmp.file("Clark.db");
-  DurableTable t(path, "Clark", Durability::Fsync);
+  DurableTable t(path, "Clark", Durability::Fsync, kNoAutoCheckpoint);
   {
-    herd::sqlite::Db other(path, herd::sqlite::Db::Mode::read_write);
-    other.exec("BEGIN IMMEDIATE");
-    t.put("kiwi", at("kiwi", 7));  // cannot commit: returns with the line pending
+    FileSizeLimit full(fs::file_size(path + "-log"));
+    t.put("kiwi", at("kiwi", 7));  // cannot be written: returns with the line pending
     CHECK(t.last_error());
     CHECK(t.stats().commits == 0);
-    other.exec("COMMIT");
   }
   // No further put or sync: the thread's retry brings the error back to none.
   while (t.last_error()) std::this_thread::yield();
+  CHECK(log_newest(path).at("kiwi") == at("kiwi", 7));
+}
+
+TEST_CASE("a checkpoint that finds SQLite locked keeps the log and is retried") {
+  TempDir tmp;
+  const std::string path = tmp.file("Clark.db");
+  DurableTable t(path, "Clark", Durability::Batch, kNoAutoCheckpoint);
+  t.put("kiwi", at("kiwi", 7));
+  {
+    // Someone holds the write lock (e.g. a sqlite3 shell inside BEGIN IMMEDIATE).
+    herd::sqlite::Db other(path, herd::sqlite::Db::Mode::read_write);
+    other.exec("BEGIN IMMEDIATE");
+    CHECK_THROWS_WITH(t.checkpoint(), StartsWith(path + ": ") && Contains("safe in " + path + "-log") &&
+                                          Contains("locked"));
+    CHECK_THAT(t.last_error().value_or(""), Contains("locked"));
+    CHECK(log_newest(path).at("kiwi") == at("kiwi", 7));
+    CHECK(as_map(t.load()).at("kiwi") == at("kiwi", 7));
+    other.exec("COMMIT");
+  }
+  t.checkpoint();
+  CHECK_FALSE(t.last_error());
   CHECK(rows_seen_by_sqlite(path).at("kiwi") == at("kiwi", 7));
+  CHECK(log_newest(path).empty());
 }
 
 TEST_CASE("an Fsync put is committed before it returns") {
   TempDir tmp;
   const std::string path = tmp.file("Clark.db");
-  DurableTable t(path, "Clark", Durability::Fsync);
+  DurableTable t(path, "Clark", Durability::Fsync, kNoAutoCheckpoint);
   for (long i = 0; i < 20; ++i) {
     t.put("kiwi", at("kiwi", i));
     t.put(kOddClients[2], at(kOddClients[2], i));
-    // An independent connection already sees both rows.
-    const auto rows = rows_seen_by_sqlite(path);
+    // Both records are in the log file already.
+    const auto rows = log_newest(path);
     CHECK(rows.at("kiwi") == at("kiwi", i));
     CHECK(rows.at(kOddClients[2]) == at(kOddClients[2], i));
   }
@@ -357,4 +425,182 @@ TEST_CASE("bad arguments are refused") {
   DurableTable t(tmp.file("c.db"), "Clark", Durability::Batch);
   t.close();
   CHECK_THROWS_AS(t.put("kiwi", at("kiwi", 1)), std::logic_error);
+}
+
+TEST_CASE("a server killed with SIGKILL after sync() keeps the lines only its log holds") {
+  const Durability mode = GENERATE(Durability::Batch, Durability::Fsync);
+  TempDir tmp;
+  const std::string path = tmp.file("Clark.db");
+  constexpr long kClients = 50;
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    try {
+      DurableTable t(path, "Clark", mode, kNoAutoCheckpoint);
+      for (long i = 0; i < 3 * kClients; ++i) {
+        const std::string c = "client-" + std::to_string(i % kClients);
+        t.put(c, at(c, 1000 + i));
+      }
+      t.sync();
+      std::raise(SIGKILL);
+    } catch (...) {
+    }
+    ::_exit(3);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFSIGNALED(status));
+  REQUIRE(WTERMSIG(status) == SIGKILL);
+  CHECK(rows_seen_by_sqlite(path).empty());  // no checkpoint ran: all is in the log
+  REQUIRE(log_newest(path).size() == kClients);
+
+  DurableTable t(path, "Clark", mode);
+  const auto rows = as_map(t.load());
+  REQUIRE(rows.size() == kClients);
+  for (long k = 0; k < kClients; ++k) {
+    const std::string c = "client-" + std::to_string(k);
+    CHECK(rows.at(c) == at(c, 1000 + 2 * kClients + k));
+  }
+  t.close();
+  CHECK(rows_seen_by_sqlite(path) == rows);
+}
+
+TEST_CASE("a torn last log record is ignored and cut off") {
+  TempDir tmp;
+  const std::string path = tmp.file("Clark.db");
+  { DurableTable t(path, "Clark", Durability::Batch); }
+  const std::string good = log_header("Clark") + record(at("a", 1)) + record(at("b", 2));
+  std::string torn;
+  SECTION("no newline at the end") { torn = record(at("c", 3)).substr(0, 30); }
+  SECTION("a bad checksum on the last record") {
+    torn = record(at("c", 3));
+    torn[0] = torn[0] == '0' ? '1' : '0';
+  }
+  write_bytes(path + "-log", good + torn);
+  DurableTable t(path, "Clark", Durability::Batch, kNoAutoCheckpoint);
+  const auto rows = as_map(t.load());
+  CHECK(rows == std::map<std::string, std::string>{{"a", at("a", 1)}, {"b", at("b", 2)}});
+  CHECK(bytes_of(path + "-log") == good);
+  // Appends go after the last good record.
+  t.put("d", at("d", 4));
+  t.sync();
+  CHECK(bytes_of(path + "-log") == good + record(at("d", 4)));
+}
+
+TEST_CASE("a bad log record before the last one is refused naming the line, files unchanged") {
+  TempDir tmp;
+  const std::string path = tmp.file("Clark.db");
+  {
+    DurableTable t(path, "Clark", Durability::Batch);
+    t.put("seed", at("seed", 1));
+  }
+  std::string middle, reason;
+  SECTION("a flipped byte") {
+    middle = record(at("b", 2));
+    middle[20] ^= 0x01;
+    reason = "line 3: bad checksum";
+  }
+  SECTION("a good checksum on a line that does not parse") {
+    middle = record("AT Clark garbage");
+    reason = "line 3: its AT line does not parse";
+  }
+  SECTION("not a record") {
+    middle = "hello\n";
+    reason = "line 3: not a record";
+  }
+  write_bytes(path + "-log", log_header("Clark") + record(at("a", 1)) + middle + record(at("c", 3)));
+  const std::string db_bytes = bytes_of(path), log_bytes = bytes_of(path + "-log");
+  const std::string message = refusal(path, "Clark");
+  CHECK_THAT(message, StartsWith(path + "-log: " + reason));
+  CHECK(bytes_of(path) == db_bytes);
+  CHECK(bytes_of(path + "-log") == log_bytes);
+  CHECK(refusal(path, "Clark") == message);
+  CHECK(bytes_of(path + "-log") == log_bytes);
+}
+
+TEST_CASE("another server's log, another version or no header is refused, files unchanged") {
+  TempDir tmp;
+  const std::string path = tmp.file("Clark.db");
+  { DurableTable t(path, "Clark", Durability::Batch); }
+  std::string header, reason;
+  SECTION("another server") {
+    header = log_header("Bailey");
+    reason = "the table log of server 'Bailey', not of 'Clark'";
+  }
+  SECTION("a newer version") {
+    header = "herd-table-log 2 Clark\n";
+    reason = "table log format version 2, newer than";
+  }
+  SECTION("no header") {
+    header = "";
+    reason = "not a herd table log";
+  }
+  write_bytes(path + "-log", header + record(at("a", 1)));
+  const std::string db_bytes = bytes_of(path), log_bytes = bytes_of(path + "-log");
+  CHECK_THAT(refusal(path, "Clark"), StartsWith(path + "-log: ") && Contains(reason));
+  CHECK(bytes_of(path) == db_bytes);
+  CHECK(bytes_of(path + "-log") == log_bytes);
+}
+
+TEST_CASE("a checkpoint moves the logged lines into SQLite and empties the log") {
+  TempDir tmp;
+  const std::string path = tmp.file("Clark.db");
+  DurableTable t(path, "Clark", Durability::Batch, kNoAutoCheckpoint);
+  std::map<std::string, std::string> newest;
+  for (long i = 0; i < 1000; ++i) {
+    const std::string c = "client-" + std::to_string(i % 300);
+    t.put(c, at(c, 1000 + i));
+    newest[c] = at(c, 1000 + i);
+  }
+  t.sync();
+  CHECK(rows_seen_by_sqlite(path).empty());
+  CHECK(t.stats().log_bytes == fs::file_size(path + "-log"));
+  t.checkpoint();
+  CHECK(rows_seen_by_sqlite(path) == newest);
+  CHECK(bytes_of(path + "-log") == log_header("Clark"));
+  const auto s = t.stats();
+  CHECK(s.checkpoints == 1);
+  CHECK(s.rows_checkpointed == 300);
+  CHECK(s.log_bytes == log_header("Clark").size());
+  CHECK(as_map(t.load()) == newest);
+  // Newer lines after the checkpoint override the rows.
+  t.put("client-0", at("client-0", 9999));
+  t.sync();
+  newest["client-0"] = at("client-0", 9999);
+  CHECK(as_map(t.load()) == newest);
+}
+
+TEST_CASE("a checkpoint by size runs by itself") {
+  TempDir tmp;
+  const std::string path = tmp.file("Clark.db");
+  DurableTable t(path, "Clark", Durability::Batch, DurableTable::Options{4096, 1 << 30});
+  for (long i = 0; i < 200; ++i) t.put("client-" + std::to_string(i), at("client-" + std::to_string(i), i));
+  t.sync();
+  while (t.stats().checkpoints == 0) std::this_thread::yield();
+  CHECK(rows_seen_by_sqlite(path).size() == 200);
+}
+
+TEST_CASE("after close() the SQLite file alone holds everything") {
+  const Durability mode = GENERATE(Durability::Batch, Durability::Fsync);
+  TempDir tmp;
+  const std::string path = tmp.file("Clark.db");
+  std::map<std::string, std::string> newest;
+  {
+    DurableTable t(path, "Clark", mode, kNoAutoCheckpoint);
+    for (long i = 0; i < 500; ++i) {
+      const std::string c = "client-" + std::to_string(i % 70);
+      t.put(c, at(c, 1000 + i));
+      newest[c] = at(c, 1000 + i);
+    }
+    t.close();
+  }
+  CHECK(bytes_of(path + "-log") == log_header("Clark"));
+  CHECK(rows_seen_by_sqlite(path) == newest);
+  // Copied alone elsewhere (no -log, -wal, -shm), it opens with everything.
+  const std::string copy = tmp.file("copy/Clark.db");
+  fs::create_directories(tmp.dir / "copy");
+  fs::copy_file(path, copy);
+  DurableTable t(copy, "Clark", mode);
+  CHECK(as_map(t.load()) == newest);
+  CHECK(bytes_of(copy + "-log") == log_header("Clark"));
 }

@@ -1,7 +1,10 @@
 #pragma once
 // The live server's location table on disk (issue 9, "Lose nothing"): the
-// newest AT line per client in an SQLite file, so a server killed with kill -9
-// and restarted alone answers WHATSAT for every client it had.
+// newest AT line per client in an SQLite file (the snapshot) plus an
+// append-only log beside it, "<path>-log", which every group commit appends to
+// and fdatasync()s; a checkpoint thread applies the log to SQLite from time to
+// time and empties it. A server killed with kill -9 and restarted alone
+// answers WHATSAT for every client it had.
 //
 // File format, durability windows and failure behaviour: docs/durable-table.md.
 // No SQLite or Asio headers here.
@@ -50,7 +53,17 @@ class DurableTable {
   // an SQLite database that is not a herd durable table, the table of another
   // server, and a format version other than kFormatVersion.
   // `mode` must be Fsync or Batch (Off throws std::invalid_argument).
+  // The log "<path>-log" is refused likewise (another server's, another
+  // version, a bad checksum or unparsable line other than a torn last one),
+  // naming the log and the line number; both files are then left unchanged.
   DurableTable(const std::string& path, const std::string& server, Durability mode);
+
+  // When the checkpoint thread applies the log to SQLite.
+  struct Options {
+    std::uint64_t checkpoint_bytes = 64u << 20;  // once the log is this big,
+    int checkpoint_ms = 5000;                    // or this long after the last one if the log holds lines
+  };
+  DurableTable(const std::string& path, const std::string& server, Durability mode, Options options);
   // Commits everything put so far (as close() does) and joins the commit
   // thread; if that final commit fails it writes one line to stderr naming the
   // file, the number of reports lost and SQLite's reason (never a report).
@@ -65,7 +78,8 @@ class DurableTable {
   // Batch mode commits at most once per this many milliseconds.
   static constexpr int kGroupCommitMs = 10;
 
-  // Every stored report as (client, AT line), ordered by client bytes. A row
+  // Every stored report as (client, AT line), ordered by client bytes: the
+  // SQLite rows with the log's lines on top (a later line wins). A row
   // whose client is not a BLOB, whose AT line does not parse, or whose AT
   // line names another client is corruption: throws DurableTableError naming
   // the row's rowid (never skips it). Sees what is committed: call it before
@@ -74,9 +88,10 @@ class DurableTable {
 
   // Records the newest report for a client, replacing the previous one.
   //  Batch: queues it in memory (only the newest pending line per client is
-  //   kept) for the commit thread, which commits every pending line in one
-  //   fsynced transaction at most every kGroupCommitMs.
-  //  Fsync: commits it (fsynced) before returning, on the caller's thread.
+  //   kept) for the commit thread, which appends every pending line to the
+  //   log and fdatasync()s it at most every kGroupCommitMs.
+  //  Fsync: appends it to the log and fdatasync()s before returning, on the
+  //   caller's thread.
   // Never throws for a failed commit: the line stays pending, last_error() is
   // set and the commit thread retries every kGroupCommitMs until it succeeds.
   void put(std::string_view client, std::string_view at_line);
@@ -85,60 +100,121 @@ class DurableTable {
   // if that commit fails (the lines stay pending and are retried).
   void sync();
 
-  // sync(), stop the commit thread and close the file (checkpointing the
-  // WAL). Throws DurableTableError if the final commit fails; the table is
+  // sync(), then applies the log to SQLite in one transaction and empties the
+  // log. Throws DurableTableError if either fails (nothing is lost: lines stay
+  // pending or in the log, and are retried).
+  void checkpoint();
+
+  // sync(), stop the threads, checkpoint and close the file (checkpointing
+  // the WAL), so the SQLite file alone holds everything. Throws
+  // DurableTableError if the final commit or checkpoint fails; the table is
   // closed either way. put() after close() throws std::logic_error.
   void close();
 
+  // "<path>-log".
+  const std::string& log_path() const { return log_path_; }
+
   const std::string& path() const { return path_; }
 
-  // The reason the last commit failed, while pending lines wait for a retry;
-  // empty once a commit succeeds. Holds SQLite's message, never a report.
+  // The reason the last log write or checkpoint failed, while pending lines
+  // wait for a retry; empty once one succeeds. Holds the system's or
+  // SQLite's message, never a report.
   std::optional<std::string> last_error() const;
 
   struct Stats {
     std::uint64_t puts = 0;          // put() calls
-    std::uint64_t rows_written = 0;  // rows written by successful commits
-    std::uint64_t commits = 0;       // successful commit transactions
+    std::uint64_t rows_written = 0;  // log records written by successful commits
+    std::uint64_t commits = 0;       // successful group writes to the log (fdatasync'ed)
+    std::uint64_t log_bytes = 0;     // the log's size now (header included)
+    std::uint64_t checkpoints = 0;   // successful checkpoints into SQLite
+    std::uint64_t rows_checkpointed = 0;  // rows those checkpoints upserted
   };
   Stats stats() const;
 
  private:
   struct Hash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    // Not noexcept on purpose: libstdc++ then caches each key's hash in its
+    // node, so walking a bucket compares cached hashes instead of rehashing
+    // every key it passes.
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   using Pending = std::unordered_map<std::string, std::string, Hash, std::equal_to<>>;
 
   void open_or_create(const std::string& server);
-  // Commits every pending line in one transaction (under db_mu_). Returns
-  // false, after putting the lines back and setting last_error_, on failure.
+  // Reads and checks the log (reads only); the newest line per client in log
+  // order, and the size of its valid part (a torn last line excluded).
+  struct LogContents {
+    Pending lines;
+    std::uint64_t valid_bytes = 0;
+    bool exists = false;
+  };
+  LogContents read_log(const std::string& server) const;
+  // Writes header + `lines` to "<log>.tmp", fdatasyncs it, renames it over
+  // the log, fsyncs the directory and reopens log_fd_ (under log_mu_).
+  void rewrite_log(const std::vector<std::string_view>& lines);
+  // Appends every pending line to the log and fdatasyncs (under log_mu_).
+  // Returns false, after marking the lines pending again and setting
+  // last_error_, on failure.
   bool commit_round();
-  void write_batch();
+  void append_round();
+  // Applies the lines logged since the last checkpoint to SQLite, then
+  // rewrites the log with only the lines logged meanwhile. Returns false
+  // (setting last_error_) on failure; nothing is lost.
+  bool checkpoint_round();
+  void write_rows(std::vector<std::pair<std::string, std::string>>& rows);
   void commit_loop();
-  void stop_thread();
+  void checkpoint_loop();
+  void stop_threads();
 
   std::string path_;
+  std::string log_path_;
+  std::string server_;
   Durability mode_;
+  Options options_;
 
-  // The connection and the batch being written: only under db_mu_.
-  std::mutex db_mu_;
+  // One entry per client ever put (or found in the log), never erased, so
+  // pointers to entries stay valid. `line`, `dirty` and the map's structure
+  // are under mu_; `logged` and `since` under log_mu_.
+  struct Entry {
+    std::string line;    // the newest line put
+    bool dirty = false;  // `line` is not in the log yet (it is in dirty_)
+    std::string logged;  // the newest line in the log
+    bool since = false;  // logged since the last checkpoint's snapshot (in since_)
+  };
+  using Entries = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;
+  using EntryPtr = Entries::value_type*;
+
+  // The SQLite connection: only under ckpt_mu_ (one checkpoint at a time).
+  std::mutex ckpt_mu_;
   std::unique_ptr<sqlite::Db> db_;
-  Pending batch_;
-  std::vector<const Pending::value_type*> order_;  // batch_ in key order
 
-  // Everything below: only under mu_. Lock order: db_mu_ before mu_.
+  // The log: only under log_mu_. Lock order: ckpt_mu_, log_mu_, mu_.
+  std::mutex log_mu_;
+  int log_fd_ = -1;
+  std::uint64_t log_size_ = 0;  // bytes of complete, fdatasync'ed records
+  bool tail_dirty_ = false;     // a failed append may have left bytes past log_size_
+  std::vector<EntryPtr> round_;      // the entries being appended
+  std::vector<std::size_t> offsets_;  // where each one's record starts in buf_
+  std::vector<EntryPtr> since_;      // entries logged since the last checkpoint's snapshot
+  std::string buf_;
+
+  // Everything below: only under mu_.
   mutable std::mutex mu_;
   std::condition_variable wake_;
-  Pending pending_;
+  Entries entries_;
+  std::vector<EntryPtr> dirty_;  // entries whose line waits for the log
   std::uint64_t put_seq_ = 0;        // puts so far
   std::uint64_t committed_seq_ = 0;  // every put up to this one is committed
   std::optional<std::string> last_error_;
   Stats stats_;
   bool stop_ = false;
   bool closed_ = false;
+  bool has_logged_ = false;  // since_ is not empty
+  std::condition_variable ckpt_wake_;
 
   std::thread thread_;
+  std::thread ckpt_thread_;
 };
 
 }  // namespace herd::durable
