@@ -88,6 +88,14 @@ struct ServeProcesses {
 // Reports at A (one connection per command, as a course grader sends them)
 // and at B (reaching A by flooding); returns client -> AT line.
 std::map<std::string, std::string> report_at_both(ServeProcesses& h, int per_server) {
+  // Flooding only uses links that are up: both directions first, or B's
+  // first reports never reach A (and A is not to blame for not having them).
+  for (const auto& [log, peer] : {std::pair{"A", "B"}, std::pair{"B", "A"}}) {
+    REQUIRE(eventually([&, log = log, peer = peer] {
+      return read_file(h.dir + "/logs/" + log + ".log").find(std::string("peer ") + peer + " up (outbound") !=
+             std::string::npos;
+    }));
+  }
   std::map<std::string, std::string> at;
   for (int i = 0; i < per_server; ++i) {
     for (const char* s : {"A", "B"}) {
