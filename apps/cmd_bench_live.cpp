@@ -231,10 +231,13 @@ int cmd_bench_live(int argc, char** argv) {
   live::HerdConfig cfg;
   cfg.source = "(bench-live " + preset_name + ")";
   cfg.log_dir = log_dir;
-  if (durability == "off") {
-    cfg.durability = live::Durability::Off;
-  } else if (durability == "batch" || durability == "fsync") {
-    cfg.durability = durability == "batch" ? live::Durability::Batch : live::Durability::Fsync;
+  const auto mode = durable::parse_durability(durability);
+  if (!mode) {
+    std::cerr << "herd bench-live: --durability must be off, batch or fsync\n";
+    return 2;
+  }
+  cfg.durability = *mode;
+  if (*mode != live::Durability::Off) {
     if (data_dir.empty()) {
       data_dir = (std::filesystem::temp_directory_path() / ("herd-bench-live-" + std::to_string(::getpid()))).string();
     }
@@ -242,9 +245,6 @@ int cmd_bench_live(int argc, char** argv) {
     std::error_code ec;
     for (const auto& s : topology_of(*preset).names) std::filesystem::remove(data_dir + "/" + s + ".sqlite", ec);
     cfg.data_dir = data_dir;
-  } else {
-    std::cerr << "herd bench-live: --durability must be off, batch or fsync\n";
-    return 2;
   }
   cfg.secret = live::generate_secret();  // peers authenticate by HMAC, as herd serve's do
   const Topology topo = topology_of(*preset);

@@ -140,6 +140,18 @@ const std::string kOddClients[] = {
     std::string("\xc3\xa9t\xc3\xa9"),  // UTF-8 "été"
 };
 
+// Puts `n` reports cycling over `clients` clients ("client-<k>"), each
+// newer than the last; returns the newest line per client.
+std::map<std::string, std::string> put_cycling(DurableTable& t, long n, long clients) {
+  std::map<std::string, std::string> newest;
+  for (long i = 0; i < n; ++i) {
+    const std::string c = "client-" + std::to_string(i % clients);
+    t.put(c, at(c, 1000 + i));
+    newest[c] = at(c, 1000 + i);
+  }
+  return newest;
+}
+
 }  // namespace
 
 TEST_CASE("put, close, reopen and load give the newest line per client byte for byte") {
@@ -186,12 +198,7 @@ TEST_CASE("Batch sync commits everything put so far") {
   TempDir tmp;
   const std::string path = tmp.file("Clark.db");
   DurableTable t(path, "Clark", Durability::Batch, kNoAutoCheckpoint);
-  std::map<std::string, std::string> newest;
-  for (long i = 0; i < 5000; ++i) {
-    const std::string c = "client-" + std::to_string(i % 700);
-    t.put(c, at(c, 1000 + i));
-    newest[c] = at(c, 1000 + i);
-  }
+  auto newest = put_cycling(t, 5000, 700);
   t.sync();
   CHECK(log_newest(path) == newest);
   CHECK(as_map(t.load()) == newest);
@@ -546,12 +553,7 @@ TEST_CASE("a checkpoint moves the logged lines into SQLite and empties the log")
   TempDir tmp;
   const std::string path = tmp.file("Clark.db");
   DurableTable t(path, "Clark", Durability::Batch, kNoAutoCheckpoint);
-  std::map<std::string, std::string> newest;
-  for (long i = 0; i < 1000; ++i) {
-    const std::string c = "client-" + std::to_string(i % 300);
-    t.put(c, at(c, 1000 + i));
-    newest[c] = at(c, 1000 + i);
-  }
+  auto newest = put_cycling(t, 1000, 300);
   t.sync();
   CHECK(rows_seen_by_sqlite(path).empty());
   CHECK(t.stats().log_bytes == fs::file_size(path + "-log"));

@@ -390,16 +390,9 @@ HerdConfig parse_config(std::string_view text, const std::string& source, std::o
     if (cfg.data_dir.empty()) r.fail("data_dir", "must not be empty (leave it out to keep tables in memory)");
   }
   if (j.contains("durability")) {
-    const std::string d = r.string(j["durability"], "durability");
-    if (d == "fsync") {
-      cfg.durability = Durability::Fsync;
-    } else if (d == "batch") {
-      cfg.durability = Durability::Batch;
-    } else if (d == "off") {
-      cfg.durability = Durability::Off;
-    } else {
-      r.fail("durability", "must be \"fsync\", \"batch\" or \"off\"");
-    }
+    const auto d = durable::parse_durability(r.string(j["durability"], "durability"));
+    if (!d) r.fail("durability", "must be \"fsync\", \"batch\" or \"off\"");
+    cfg.durability = *d;
   }
   if (j.contains("log_max_bytes")) cfg.log_max_bytes = r.integer(j["log_max_bytes"], "log_max_bytes", 4096, 1ull << 40);
   if (j.contains("log_keep")) cfg.log_keep = static_cast<std::uint32_t>(r.integer(j["log_keep"], "log_keep", 1, 100));
