@@ -17,7 +17,10 @@ int cmd_serve(int argc, char** argv) {
   po::options_description opts(
       "herd serve --config FILE --name NAME\n"
       "Runs server NAME of the herd in FILE (see docs/live.md) until Ctrl-C.\n"
-      "The shared secret may come from $HERD_SECRET instead of the file.\n"
+      "Peers authenticate by HMAC: the secret is the config's \"secret\", $HERD_SECRET,\n"
+      "or the secret file beside the config (created on first use, mode 0600).\n"
+      "With \"data_dir\", the table is kept on disk and loaded before clients are\n"
+      "accepted; a table file that is corrupt or another server's stops it (exit 1).\n"
       "Exit codes: 0 stopped by Ctrl-C/SIGTERM; 1 the server cannot start or run (a port\n"
       "in use, a host that does not resolve: the message names the field); 2 bad usage or\n"
       "a config that is invalid (the message names the file, field and reason).\n\noptions");
