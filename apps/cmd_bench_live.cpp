@@ -58,7 +58,7 @@ class ArrivalObserver final : public NodeObserver {
     std::uint64_t seq;
     std::int64_t at;
   };
-  void peer_report(PeerId, const PeerMessage& m, bool stored) override {
+  void peer_report(PeerId, const PeerMessage& m, bool stored, const Report*) override {
     if (!stored) return;
     const auto name = m.report->client_name();
     if (!name.starts_with("bench")) return;

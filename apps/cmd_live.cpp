@@ -15,7 +15,7 @@
 
 #include "apps/commands.h"
 #include "apps/scenario_cli.h"
-#include "live/scenario_live_run.h"
+#include "harness/live_run.h"
 #include "sim/duration.h"
 #include "sim/scenario_error.h"
 #include "sim/scenario_loader.h"
@@ -77,8 +77,8 @@ int cmd_live(int argc, char** argv) {
   std::vector<sim::Scenario> points;
   try {
     for (auto& p : sim::load_scenario_file(scenario_path)) {
-      points.push_back(duration ? live::with_duration(std::move(p), *duration) : std::move(p));
-      live::check_live_scenario(points.back());
+      points.push_back(duration ? harness::with_duration(std::move(p), *duration) : std::move(p));
+      harness::check_live_scenario(points.back());
     }
   } catch (const sim::ScenarioError& e) {
     std::cerr << "herd live: " << e.what() << "\n";
@@ -90,7 +90,7 @@ int cmd_live(int argc, char** argv) {
               << " fault(s); the runs have none\n";
   std::vector<std::string> notes;  // once each, over every sweep point
   for (const auto& p : points) {
-    for (auto& note : live::live_notes(p)) {
+    for (auto& note : harness::live_notes(p)) {
       if (std::find(notes.begin(), notes.end(), note) == notes.end()) notes.push_back(std::move(note));
     }
   }
@@ -100,12 +100,12 @@ int cmd_live(int argc, char** argv) {
   const int code = run_points(
       kCommand, points, vm.count("seed") ? std::optional(seed) : std::nullopt, !vm.count("quiet"), scenario_path, out,
       [&](const sim::Scenario& point, std::uint64_t s, const std::function<void(double)>& progress) {
-        live::LiveRunOptions ro;
+        harness::LiveRunOptions ro;
         ro.speed = speed;
         ro.log_dir = log_dir;
         ro.ignore_faults = ignore_faults;
         ro.progress = progress;
-        live::LiveRunOutcome outcome = live::run_scenario_live(point, s, ro);
+        harness::LiveRunOutcome outcome = harness::run_scenario_live(point, s, ro);
         return OneRun{std::move(outcome.record),
                       outcome.settled ? "" : "replies or update messages were still missing when the run ended"};
       },

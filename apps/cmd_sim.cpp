@@ -11,7 +11,7 @@
 
 #include "apps/commands.h"
 #include "apps/scenario_cli.h"
-#include "sim/run.h"
+#include "harness/sim_run.h"
 #include "sim/scenario_error.h"
 #include "sim/scenario_loader.h"
 
@@ -70,9 +70,9 @@ int cmd_sim(int argc, char** argv) {
   const int code = run_points(
       kCommand, points, only_seed, !vm.count("quiet"), scenario_path, out,
       [](const sim::Scenario& point, std::uint64_t s, const std::function<void(double)>& progress) {
-        sim::RunOptions ro;
+        harness::RunOptions ro;
         ro.progress = progress;
-        return OneRun{sim::run_scenario(point, s, ro).record, {}};
+        return OneRun{harness::run_scenario(point, s, ro).record, {}};
       },
       done);
   if (code != 0) return code;

@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "sim/peak_rss.h"
-#include "sim/run.h"
+#include "harness/sim_run.h"
 #include "sim/scenario_loader.h"
 
 namespace {
@@ -55,7 +55,7 @@ herd::sim::Scenario memory_variant(herd::sim::Scenario sc, std::uint32_t clients
 
 // Child: one run with `clients` clients; prints "<entries> <peak RSS bytes>".
 int memory_child(const herd::sim::Scenario& base, std::uint64_t seed, std::uint32_t clients) {
-  const auto out = herd::sim::run_scenario(memory_variant(base, clients), seed);
+  const auto out = herd::harness::run_scenario(memory_variant(base, clients), seed);
   const std::uint64_t entries = static_cast<std::uint64_t>(out.record.nodes.size()) * clients;
   std::printf("%" PRIu64 " %" PRIu64 " %" PRIu64 "\n", entries, herd::sim::peak_rss_bytes(),
               static_cast<std::uint64_t>(out.record.summary.updates));
@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
   std::printf("%4s %12s %16s %16s %14s %10s %10s %8s\n", "run", "msg events", "msg ev/s (cpu)", "msg ev/s (wall)",
               "ev/s (cpu)", "loop cpu s", "loop s", "wall s");
   for (int r = 0; r < runs; ++r) {
-    const auto out = herd::sim::run_scenario(sc, s);
+    const auto out = herd::harness::run_scenario(sc, s);
     const double m = static_cast<double>(out.counters.message_events) / out.loop_cpu_seconds;
     const double mw = static_cast<double>(out.counters.message_events) / out.loop_seconds;
     const double e = static_cast<double>(out.counters.events) / out.loop_cpu_seconds;

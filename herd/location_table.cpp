@@ -14,13 +14,14 @@ ReportRef& LocationTable::grow(ClientId client) {
   return slots_[c];
 }
 
-LocationTable::Offer LocationTable::offer(ReportRef r) {
+LocationTable::Offer LocationTable::offer(ReportRef r, ReportRef* replaced) {
   ReportRef& slot = grow(r->client());
   // The same report again (a flooding duplicate) is never newer: skip the
   // byte-wise line comparison newer_than would make on equal client times.
   if (slot.get() == r.get()) return Offer::Stale;
   if (slot && !r->newer_than(*slot)) return Offer::Stale;
   if (!slot) ++count_;
+  if (replaced) *replaced = std::move(slot);
   slot = std::move(r);
   return Offer::Stored;
 }

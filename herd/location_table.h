@@ -60,7 +60,10 @@ class LocationTable {
 
   // Stores `r` if no report is held for its client or r.newer_than(held);
   // otherwise leaves the table unchanged and returns Stale.
-  Offer offer(ReportRef r);
+  // `replaced`, if given, receives the report the new one replaced (empty if
+  // none or if `r` was stale), so a caller can say what changed without a
+  // second lookup.
+  Offer offer(ReportRef r, ReportRef* replaced = nullptr);
 
   // The held report for `client`, or null.
   const ReportRef* find(ClientId client) const {

@@ -40,8 +40,8 @@ void Node::on_client_line(ConnId conn, std::string_view line, bool oversized) {
   answer_invalid(conn, c, line, false);
 }
 
-bool Node::store(const ReportRef& r) {
-  if (table_.offer(r) != LocationTable::Offer::Stored) return false;
+bool Node::store(const ReportRef& r, ReportRef& replaced) {
+  if (table_.offer(r, &replaced) != LocationTable::Offer::Stored) return false;
   if (config_.persist) ctx_.persist(*r);
   return true;
 }
@@ -65,8 +65,9 @@ void Node::handle_iamat(ConnId conn, Conn& c, const IamAt& cmd, std::string_view
                                    cmd.position, cmd.client_time);
   std::string reply = r->at_line();
   reply += '\n';
-  const bool stored = store(r);
-  ctx_.observer().client_report(*r, stored);
+  ReportRef replaced;
+  const bool stored = store(r, replaced);
+  ctx_.observer().client_report(r, stored, replaced.get());
   // Answer before flooding so the client's reply is not delayed by sends.
   answer(conn, c, std::move(reply));
   if (stored) {
@@ -145,8 +146,9 @@ void Node::on_places_result(LookupId id, const PlacesResult& result) {
 
 void Node::on_peer_message(PeerId from, const PeerMessage& m) {
   if (!m.report) return;
-  const bool stored = store(m.report);
-  ctx_.observer().peer_report(from, m, stored);
+  ReportRef replaced;
+  const bool stored = store(m.report, replaced);
+  ctx_.observer().peer_report(from, m, stored, replaced.get());
   if (stored) {
     strategy_->on_stored(*this, m.report, from, m.hops);
   } else {

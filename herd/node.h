@@ -102,7 +102,8 @@ class Node final : private PropagationHost {
 
   void handle_iamat(ConnId conn, Conn& c, const struct IamAt& cmd, std::string_view line);
   void refuse(ConnId conn, Conn& c, std::string_view line, Limit why);
-  bool store(const ReportRef& r);
+  // Offers `r` to the table; `replaced` receives what it replaced.
+  bool store(const ReportRef& r, ReportRef& replaced);
   void handle_whatsat(ConnId conn, Conn& c, const struct WhatsAt& cmd, std::string_view line);
   void answer(ConnId conn, Conn& c, std::string text);
   void answer_invalid(ConnId conn, Conn& c, std::string_view line, bool oversized);

@@ -19,10 +19,15 @@ enum class Limit : std::uint8_t {
 class NodeObserver {
  public:
   virtual ~NodeObserver() = default;
-  // An IAMAT was accepted; `stored` is false when it was stale.
-  virtual void client_report(const Report& /*r*/, bool /*stored*/) {}
-  // A peer message arrived; `stored` is false for a duplicate or stale one.
-  virtual void peer_report(PeerId /*from*/, const PeerMessage& /*m*/, bool /*stored*/) {}
+  // An IAMAT was accepted; `stored` is false when it was stale. `previous`
+  // is the report it replaced (null if none, or when not stored): metrics
+  // tell which older updates a store also covers from it, with no copy of
+  // the table.
+  virtual void client_report(const ReportRef& /*r*/, bool /*stored*/, const Report* /*previous*/) {}
+  // A peer message arrived; `stored` is false for a duplicate or stale one;
+  // `previous` as for client_report.
+  virtual void peer_report(PeerId /*from*/, const PeerMessage& /*m*/, bool /*stored*/,
+                           const Report* /*previous*/) {}
   virtual void peer_sent(PeerId /*to*/, const PeerMessage& /*m*/) {}
   // A WHATSAT was answered from `served` (the report held at that moment).
   virtual void whatsat(ClientId /*client*/, const Report& /*served*/) {}

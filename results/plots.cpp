@@ -120,7 +120,7 @@ bool plot_time_series(Reader& reader, const std::vector<StoredRun>& runs, const 
                (chosen.size() < runs.size()
                     ? " - " + std::to_string(chosen.size()) + " of " + std::to_string(runs.size()) + " runs"
                     : std::string());
-  spec.xlabel = "simulated time (s)";
+  spec.xlabel = "scenario time (s)";
   spec.ylabel = what.ylabel;
   spec.settings.push_back("set yrange [0:1.05]");
   std::vector<FaultRow> faults;

@@ -6,8 +6,9 @@ namespace herd::results {
 
 namespace {
 
-// Times are integer nanoseconds (column suffix _ns): simulated time counts from
-// the scenario's start; never stored as REAL, which would lose digits.
+// Times are integer nanoseconds (column suffix _ns): scenario time from the
+// run's start (virtual time, or live wall time x speed); never stored as REAL,
+// which would lose digits.
 // Every child table's primary key starts with run_id, so reading one run is an
 // index range scan and no separate run_id index is needed.
 constexpr const char* kCreateSchema = R"sql(

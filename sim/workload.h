@@ -1,8 +1,8 @@
 #pragma once
 // The client workload of a scenario (docs/scenarios.md, "Clients and
 // workload"): who reports where and when, how clients move, and when they
-// are read. Shared by the simulator (sim/run.cpp) and `herd live`
-// (live/scenario_live_run.cpp), so that for one scenario and seed both send
+// are read. Driven by the harness (harness/harness.h) in both worlds, so
+// that for one scenario and seed `herd sim` and `herd live` send
 // the same commands to the same servers in the same order.
 //
 // All randomness comes from one stream, the run seed's workload stream

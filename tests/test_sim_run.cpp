@@ -79,7 +79,7 @@ TEST_CASE("same scenario and seed: identical record - another seed: a different 
   CHECK(a.record.summary.reads > 50);           // ... but all counted
   CHECK(a.record.nodes[0].clock_skew == 250 * kMs);
   auto points = sim::parse_scenario_text(kBusy, "test.json");
-  const auto c = sim::run_scenario(points[0], 12);
+  const auto c = harness::run_scenario(points[0], 12);
   CHECK(canonical(c.record) != canonical(a.record));
   // Sampling: ids below 20, then every 7th.
   for (const auto& u : a.record.updates) CHECK(u.sampled == (u.id < 20 || u.id % 7 == 0));
@@ -238,7 +238,7 @@ TEST_CASE("run: a crash loses the node's table - updates while it is down do not
     "clients": {"count": 10, "report_interval": "500ms", "servers": "moving", "stop": "4s"},
     "faults": [{"at": "5s", "kind": "crash", "node": "Singleton"},
                {"at": "6s", "kind": "restart", "node": "Singleton"}]
-  })", sim::RunOptions{nullptr, [](virt::VirtualNetwork& net) {
+  })", harness::RunOptions{nullptr, [](virt::VirtualNetwork& net) {
     // After the restart nobody reported again: Singleton's table is empty
     // while every other server still holds all ten clients.
     REQUIRE(net.node(4) != nullptr);
@@ -293,7 +293,7 @@ TEST_CASE("gossip: fewer messages than flooding for less coverage - more fanout,
   CHECK(g2.record.summary.updates == 30);
   CHECK(flood.record.summary.coverage == 1.0);
 
-  const auto msgs = [](const sim::RunOutcome& o) { return o.record.summary.messages_per_update; };
+  const auto msgs = [](const harness::RunOutcome& o) { return o.record.summary.messages_per_update; };
   CHECK(msgs(g1) < msgs(g2));
   CHECK(msgs(g2) < msgs(flood));
   // Fanout 1 is a random walk that stops at the first server that knew: it

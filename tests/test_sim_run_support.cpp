@@ -75,9 +75,9 @@ std::string dump_db(const std::string& path) {
   return out.str();
 }
 
-sim::RunOutcome run_text(const std::string& json, const sim::RunOptions& options) {
+harness::RunOutcome run_text(const std::string& json, const harness::RunOptions& options) {
   const auto points = sim::parse_scenario_text(json, "test.json");
-  return sim::run_scenario(points.at(0), points[0].seeds.at(0), options);
+  return harness::run_scenario(points.at(0), points[0].seeds.at(0), options);
 }
 
 }  // namespace herd::simtest

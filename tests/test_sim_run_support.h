@@ -3,7 +3,7 @@
 #include <string>
 
 #include "results/run_record.h"
-#include "sim/run.h"
+#include "harness/sim_run.h"
 #include "sim/scenario_loader.h"
 
 namespace herd::simtest {
@@ -17,6 +17,6 @@ std::string canonical(const results::RunRecord& r);
 std::string dump_db(const std::string& path);
 
 // Parses `json` (one scenario, no sweep) and runs it with its first seed.
-sim::RunOutcome run_text(const std::string& json, const sim::RunOptions& options = {});
+harness::RunOutcome run_text(const std::string& json, const harness::RunOptions& options = {});
 
 }  // namespace herd::simtest

@@ -127,8 +127,12 @@ class ServerState final : public NodeContext {
   class LimitLog final : public NodeObserver {
    public:
     explicit LimitLog(ServerState& s) : s_(s) {}
-    void client_report(const Report& r, bool stored) override { inner().client_report(r, stored); }
-    void peer_report(PeerId from, const PeerMessage& m, bool stored) override { inner().peer_report(from, m, stored); }
+    void client_report(const ReportRef& r, bool stored, const Report* previous) override {
+      inner().client_report(r, stored, previous);
+    }
+    void peer_report(PeerId from, const PeerMessage& m, bool stored, const Report* previous) override {
+      inner().peer_report(from, m, stored, previous);
+    }
     void peer_sent(PeerId to, const PeerMessage& m) override { inner().peer_sent(to, m); }
     void whatsat(ClientId c, const Report& served) override { inner().whatsat(c, served); }
     void invalid_line(ConnId conn, std::string_view line, bool oversized) override {

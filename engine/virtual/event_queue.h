@@ -30,7 +30,7 @@ struct Event {
     PeerMessage,  // a = link, b = receiving node, c = link epoch at send
     Timer,        // a = node, b = node generation, c = timer slot
     Places,       // a = node, b = node generation, c = lookup slot
-    External,     // a, b, c: the driver's own meaning (workload, faults, samples)
+    External,     // a: the driver's token (VirtualNetwork::schedule)
   };
   Nanos time = 0;
   ReportRef report;  // PeerMessage only

@@ -1,8 +1,9 @@
 #pragma once
-// What the simulated network tells its driver (the run loop's metrics), with
-// the node index attached: the node's own NodeObserver calls, plus the
-// network's fate for each message. All calls happen synchronously, in event
-// order, so a metrics collector sees one deterministic history.
+// What the simulated network tells its driver (the harness's metrics), with
+// the node index attached: the node's own NodeObserver calls. All calls
+// happen synchronously, in event order, so a metrics collector sees one
+// deterministic history. (What the network did with each message is in
+// NetworkCounters; scheduled calls go to NetworkConfig::due.)
 #include <cstdint>
 #include <string_view>
 
@@ -15,10 +16,12 @@ class NetworkObserver {
  public:
   virtual ~NetworkObserver() = default;
   // An IAMAT was accepted at `node`; `stored` is false when it was stale.
-  virtual void client_report(std::uint32_t /*node*/, const ReportRef& /*r*/, bool /*stored*/) {}
+  // `previous` is the report it replaced (null if none): metrics need no
+  // copy of every node's table.
+  virtual void client_report(std::uint32_t /*node*/, const ReportRef& /*r*/, bool /*stored*/,
+                             const Report* /*previous*/) {}
   // `node` received a peer message; `stored` is false for a duplicate/stale
-  // one. `previous` is the report the node held for that client just before
-  // (null if none), so metrics need no copy of every node's table.
+  // one; `previous` as for client_report.
   virtual void peer_report(std::uint32_t /*node*/, PeerId /*from*/, const PeerMessage& /*m*/,
                            bool /*stored*/, const Report* /*previous*/) {}
   // A WHATSAT at `node` was answered from `served`.
@@ -27,8 +30,6 @@ class NetworkObserver {
   virtual void invalid_line(std::uint32_t /*node*/, std::string_view /*line*/) {}
   // Bytes a node wrote to a client connection.
   virtual void client_output(std::uint32_t /*node*/, ConnId /*conn*/, std::string_view /*bytes*/) {}
-  // An External event the driver scheduled is due.
-  virtual void external(std::uint32_t /*a*/, std::uint32_t /*b*/, std::uint32_t /*c*/) {}
 };
 
 }  // namespace herd::virt

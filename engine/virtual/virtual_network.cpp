@@ -16,18 +16,11 @@ void VirtualNetwork::Ctx::send_to_peer(PeerId peer, const PeerMessage& m) { net_
 void VirtualNetwork::Ctx::start_timer(TimerId id, Nanos delay) { net_->timer(index_, id, delay); }
 void VirtualNetwork::Ctx::lookup_places(LookupId id, const PlacesQuery& q) { net_->lookup(index_, id, q); }
 
-void VirtualNetwork::Ctx::client_report(const Report& r, bool stored) {
-  // The node holds the report it just made; hand the observer that ref.
-  const ReportRef* held = net_->nodes_[index_].node->table().find(r.client());
-  if (held && held->get() == &r) {
-    net_->observer_.client_report(index_, *held, stored);
-  } else {
-    // Stale: the node keeps its newer report; the observer only needs the fields.
-    net_->observer_.client_report(index_, ReportRef(), stored);
-  }
+void VirtualNetwork::Ctx::client_report(const ReportRef& r, bool stored, const Report* previous) {
+  net_->observer_.client_report(index_, r, stored, previous);
 }
-void VirtualNetwork::Ctx::peer_report(PeerId from, const PeerMessage& m, bool stored) {
-  net_->observer_.peer_report(index_, from, m, stored, net_->previous_);
+void VirtualNetwork::Ctx::peer_report(PeerId from, const PeerMessage& m, bool stored, const Report* previous) {
+  net_->observer_.peer_report(index_, from, m, stored, previous);
 }
 void VirtualNetwork::Ctx::whatsat(ClientId client, const Report& served) {
   net_->observer_.whatsat(index_, client, served);
@@ -115,7 +108,7 @@ std::int64_t VirtualNetwork::link_index(std::uint32_t a, std::uint32_t b) const 
 
 bool VirtualNetwork::compute_up(std::size_t link) const {
   const Link& l = links_[link];
-  return !l.cut && l.blocked == 0 && nodes_[l.a].alive && nodes_[l.b].alive;
+  return l.open && nodes_[l.a].alive && nodes_[l.b].alive;
 }
 
 void VirtualNetwork::set_link_latency(std::size_t link, const LatencyModel& m) {
@@ -185,13 +178,11 @@ void VirtualNetwork::lookup(std::uint32_t n, LookupId id, const PlacesQuery& q) 
   queue_.push(std::move(e));
 }
 
-void VirtualNetwork::schedule_external(Nanos at, std::uint32_t a, std::uint32_t b, std::uint32_t c) {
+void VirtualNetwork::schedule(Nanos at, std::uint32_t token) {
   Event e;
   e.time = std::max(at, now_);
   e.kind = Event::Kind::External;
-  e.a = a;
-  e.b = b;
-  e.c = c;
+  e.a = token;
   queue_.push(std::move(e));
 }
 
@@ -219,9 +210,6 @@ void VirtualNetwork::dispatch(Event& e) {
       ++counters_.delivered;
       const PeerId from = l.a == e.b ? l.b : l.a;
       Node& node = *nodes_[e.b].node;
-      // Peeking loads the table slot the node is about to compare with.
-      const ReportRef* held = node.table().find(e.report->client());
-      previous_ = held ? held->get() : nullptr;
       PeerMessage m{PeerMessage::Kind::Update, e.hops, std::move(e.report)};
       node.on_peer_message(from, m);
       return;
@@ -241,7 +229,7 @@ void VirtualNetwork::dispatch(Event& e) {
       return;
     }
     case Event::Kind::External:
-      observer_.external(e.a, e.b, e.c);
+      config_.due(e.a);
       return;
   }
 }
@@ -283,48 +271,10 @@ void VirtualNetwork::notify(std::size_t link, bool up) {
   }
 }
 
-template <class F>
-void VirtualNetwork::change_links(F&& change) {
-  change();
-  for (std::size_t i = 0; i < links_.size(); ++i) {
-    const bool after = compute_up(i);
-    if (after != links_[i].up) notify(i, after);
-  }
-}
-
-void VirtualNetwork::cut_link(std::size_t link) {
-  const bool was = link_up(link);
-  links_[link].cut = true;
-  if (was) notify(link, false);
-}
-
-void VirtualNetwork::restore_link(std::size_t link) {
-  const bool was = link_up(link);
-  links_[link].cut = false;
-  if (!was && compute_up(link)) notify(link, true);
-}
-
-void VirtualNetwork::partition(const std::string& name, std::vector<std::uint32_t> group_of) {
-  group_of.resize(size_, 0);
-  change_links([&] {
-    for (auto& l : links_) {
-      if (group_of[l.a] != group_of[l.b]) ++l.blocked;
-    }
-    partitions_.push_back({name, std::move(group_of)});
-  });
-}
-
-bool VirtualNetwork::heal(const std::string& name) {
-  auto it = std::find_if(partitions_.begin(), partitions_.end(),
-                         [&](const Partition& p) { return p.name == name; });
-  if (it == partitions_.end()) return false;
-  change_links([&] {
-    for (auto& l : links_) {
-      if (it->group_of[l.a] != it->group_of[l.b]) --l.blocked;
-    }
-    partitions_.erase(it);
-  });
-  return true;
+void VirtualNetwork::set_link_open(std::size_t link, bool open) {
+  links_[link].open = open;
+  const bool up = compute_up(link);
+  if (up != links_[link].up) notify(link, up);
 }
 
 void VirtualNetwork::crash(std::uint32_t n) {
@@ -353,31 +303,6 @@ void VirtualNetwork::restart(std::uint32_t n) {
       nodes_[n].node->on_peer_down(adj_[k].peer);
     }
   }
-}
-
-std::vector<std::uint32_t> VirtualNetwork::components() const {
-  const auto n = static_cast<std::uint32_t>(size_);
-  constexpr std::uint32_t kNone = 0xFFFFFFFFu;
-  std::vector<std::uint32_t> label(n, kNone);
-  std::vector<std::uint32_t> stack;
-  for (std::uint32_t s = 0; s < n; ++s) {
-    if (label[s] != kNone) continue;
-    label[s] = s;
-    if (!nodes_[s].alive) continue;
-    stack.push_back(s);
-    while (!stack.empty()) {
-      const std::uint32_t v = stack.back();
-      stack.pop_back();
-      for (std::uint32_t k = adj_begin_[v]; k < adj_begin_[v + 1]; ++k) {
-        const std::uint32_t w = adj_[k].peer;
-        if (label[w] == kNone && link_up(adj_[k].link)) {
-          label[w] = s;
-          stack.push_back(w);
-        }
-      }
-    }
-  }
-  return label;
 }
 
 }  // namespace herd::virt

@@ -5,8 +5,9 @@
 //
 // - A peer send becomes a PeerMessage event at now + the link's sampled
 //   latency, or is dropped with the link's loss probability.
-// - A link is up when it is not cut, no active partition separates its ends,
-//   and both ends are alive. When it goes down both ends get on_peer_down and
+// - A link is up when it is open (the driver's fault state decides: cuts and
+//   partitions live there) and both ends are alive. When it goes down both
+//   ends get on_peer_down and
 //   every message still in flight on it is dropped on arrival (a reset TCP
 //   connection loses its buffers); when it comes up both get on_peer_up.
 // - crash(n) destroys node n (its table is lost); restart(n) builds a fresh
@@ -42,6 +43,8 @@ struct NetworkConfig {
   // `generation` counting them from 0).
   std::function<std::unique_ptr<PropagationStrategy>(std::uint32_t node, std::uint32_t generation)> make_strategy =
       [](std::uint32_t, std::uint32_t) { return make_flooding(); };
+  // What schedule(at, token) calls at `at`.
+  std::function<void(std::uint32_t token)> due = [](std::uint32_t) {};
 };
 
 struct NetworkCounters {
@@ -67,6 +70,7 @@ class VirtualNetwork {
   // The node, or null while crashed.
   Node* node(std::uint32_t n) { return nodes_[n].node ? &*nodes_[n].node : nullptr; }
   bool alive(std::uint32_t n) const { return nodes_[n].alive; }
+  std::size_t degree(std::uint32_t n) const { return adj_begin_[n + 1] - adj_begin_[n]; }
   ClientDirectory& clients() { return clients_; }
   const NetworkCounters& counters() const { return counters_; }
   Nanos now() const { return now_; }  // virtual time since the start
@@ -90,20 +94,11 @@ class VirtualNetwork {
   Nanos clock_skew(std::uint32_t n) const { return nodes_[n].skew; }
 
   // --- faults (take effect now) -----------------------------------------------
-  void cut_link(std::size_t link);
-  void restore_link(std::size_t link);
-  // `group_of[n]` is node n's group; links between different groups go down
-  // until heal(name). Partitions stack; a link is up only if none separates it.
-  void partition(const std::string& name, std::vector<std::uint32_t> group_of);
-  // Returns false if no partition of that name is active.
-  bool heal(const std::string& name);
+  // Opens or closes a link; both ends hear of it if that changes whether it
+  // is up. Links start open.
+  void set_link_open(std::size_t link, bool open);
   void crash(std::uint32_t n);
   void restart(std::uint32_t n);
-
-  // Component label of every node over the links that are up now (crashed
-  // nodes get their own label). Labels are the smallest node index in the
-  // component, so they are deterministic.
-  std::vector<std::uint32_t> components() const;
 
   // --- clients ------------------------------------------------------------------
   // Opens a fresh connection to node n, sends `line`, half-closes. Returns
@@ -111,8 +106,9 @@ class VirtualNetwork {
   bool client_command(std::uint32_t n, std::string_view line);
 
   // --- time -----------------------------------------------------------------------
-  // Schedules NetworkObserver::external(a, b, c) at virtual time `at` (>= now).
-  void schedule_external(Nanos at, std::uint32_t a, std::uint32_t b, std::uint32_t c);
+  // Calls config.due(token) at virtual time `at` (>= now), after every event
+  // already scheduled for that time.
+  void schedule(Nanos at, std::uint32_t token);
   // Processes every event due at or before `end`, then sets now to `end`.
   // Returns the number of events processed.
   std::uint64_t run_until(Nanos end);
@@ -130,8 +126,8 @@ class VirtualNetwork {
     void start_timer(TimerId id, Nanos delay) override;
     void lookup_places(LookupId id, const PlacesQuery& q) override;
     NodeObserver& observer() override { return *this; }
-    void client_report(const Report& r, bool stored) override;
-    void peer_report(PeerId from, const PeerMessage& m, bool stored) override;
+    void client_report(const ReportRef& r, bool stored, const Report* previous) override;
+    void peer_report(PeerId from, const PeerMessage& m, bool stored, const Report* previous) override;
     void whatsat(ClientId client, const Report& served) override;
     void invalid_line(ConnId, std::string_view line, bool) override;
 
@@ -154,17 +150,12 @@ class VirtualNetwork {
     std::uint32_t epoch = 0;     // bumped whenever the link goes down
     std::uint32_t model = 0;     // index into models_
     float loss = 0;
-    std::uint16_t blocked = 0;   // active partitions separating a and b
-    bool cut = false;
-    bool up = true;              // cached: !cut && !blocked && both ends alive
+    bool open = true;
+    bool up = true;              // cached: open && both ends alive
   };
   struct Lookup {
     LookupId id;
     PlacesQuery query;
-  };
-  struct Partition {
-    std::string name;
-    std::vector<std::uint32_t> group_of;
   };
   friend class Ctx;
 
@@ -173,8 +164,6 @@ class VirtualNetwork {
   void timer(std::uint32_t n, TimerId id, Nanos delay);
   void lookup(std::uint32_t n, LookupId id, const PlacesQuery& q);
   void dispatch(Event& e);
-  // Runs `change`, then tells both ends of every link whose up-state changed.
-  template <class F> void change_links(F&& change);
   void notify(std::size_t link, bool up);
   bool compute_up(std::size_t link) const;
   std::uint32_t take_slot(std::vector<std::uint32_t>& free_list, std::size_t size);
@@ -203,7 +192,6 @@ class VirtualNetwork {
   std::vector<Adj> adj_;
   std::vector<Link> links_;
   std::vector<LatencyModel> models_;  // models_[0] is the default
-  std::vector<Partition> partitions_;
   std::vector<TimerId> timer_slots_;
   std::vector<std::uint32_t> timer_free_;
   std::vector<Lookup> lookup_slots_;
@@ -213,7 +201,6 @@ class VirtualNetwork {
   Nanos now_ = 0;
   ConnId next_conn_ = 1;
   NetworkCounters counters_;
-  const Report* previous_ = nullptr;  // held by the receiver before the message being delivered
 };
 
 }  // namespace herd::virt

@@ -1,21 +1,21 @@
 #pragma once
-// `herd live SCENARIO`: runs a scenario's topology and client workload on
-// real servers (engine/asio LiveServer, one thread each, in this process) on
-// loopback, in real time, and records what happened in the same
-// results::RunRecord as the simulator (info.mode = "live"), so a live run
-// and a simulated run of one scenario and seed can be compared row by row.
+// `herd live SCENARIO`: the harness on real servers on loopback
+// (live_world.h), recorded in the same results::RunRecord as the simulator
+// (info.mode = "live"), in scenario time, so a live run and a simulated run
+// of one scenario and seed can be compared row by row.
 //
 // Reproduced: the topology (generated with the same seed), the strategy
 // (flooding), the client workload — the same clients send the same IAMATs
 // and WHATSATs to the same servers in the same order as in the simulator
-// (sim/workload.h, same seed) — and the places delay (the offline provider
-// waits the median of places_delay), faults (servers are stopped and
-// started for real; links are cut at both ends, see docs/live.md). Not
-// reproduced: link latency and loss (loopback TCP), clock skew (real
-// clocks). IAMAT client times are the real POSIX time at sending.
+// (sim/workload.h, same seed) — the places delay (the offline provider
+// waits the median of places_delay), and faults at their scenario times
+// (servers are stopped and started for real; links are cut at both ends,
+// see docs/live.md). Not reproduced: link latency and loss (loopback TCP),
+// clock skew (real clocks). IAMAT client times are the real POSIX time at
+// sending.
 //
-// Times in the record are wall-clock nanoseconds since the workload began;
-// with speed X the workload's schedule is divided by X.
+// Times in the record are scenario time: wall-clock time since the workload
+// began times the speed (with speed X the schedule runs X times faster).
 // No Asio in this header.
 #include <cstddef>
 #include <cstdint>
@@ -26,7 +26,7 @@
 #include "results/run_record.h"
 #include "sim/scenario.h"
 
-namespace herd::live {
+namespace herd::harness {
 
 // Every server is one thread (and two listening sockets, and a socket per
 // link end), so a live run is capped.
@@ -38,7 +38,7 @@ struct LiveRunOptions {
   bool ignore_faults = false;  // run a scenario with faults without them (recorded without)
   // After the last command: how long to wait for replies and floods to settle.
   Nanos settle_timeout = 5 * kNanosPerSecond;
-  // Called with the fraction of the duration done (0..1), ~100 times a run,
+  // Called with the fraction of the duration done (0..1), 100 times a run,
   // on the run's client thread.
   std::function<void(double)> progress;
 };
@@ -52,9 +52,8 @@ struct LiveRunOutcome {
 };
 
 // Throws sim::ScenarioError (file, field, reason) if `s` cannot run live:
-// more than kMaxLiveServers servers, a
-// server name longer than a live server accepts, a strategy other than
-// flooding.
+// more than kMaxLiveServers servers, a server name longer than a live server
+// accepts, a strategy other than flooding.
 void check_live_scenario(const sim::Scenario& s);
 
 // What of `s` a live run does not reproduce beyond the always-true
@@ -71,4 +70,4 @@ sim::Scenario with_duration(sim::Scenario s, Nanos duration);
 // do not come up, a client connection breaks).
 LiveRunOutcome run_scenario_live(const sim::Scenario& s, std::uint64_t seed, const LiveRunOptions& options = {});
 
-}  // namespace herd::live
+}  // namespace herd::harness

@@ -1,0 +1,129 @@
+#include "harness/faults.h"
+
+#include <algorithm>
+#include <numeric>
+#include <stdexcept>
+
+#include "sim/fault_target.h"
+#include "sim/scenario_error.h"
+
+namespace herd::harness {
+
+namespace {
+
+FaultKind kind_of(const std::string& kind) {
+  if (kind == "link_cut") return FaultKind::LinkCut;
+  if (kind == "link_restore") return FaultKind::LinkRestore;
+  if (kind == "partition") return FaultKind::Partition;
+  if (kind == "heal") return FaultKind::Heal;
+  if (kind == "crash") return FaultKind::Crash;
+  if (kind == "restart") return FaultKind::Restart;
+  throw std::logic_error("unknown fault kind '" + kind + "' (the loader checks kinds)");
+}
+
+}  // namespace
+
+std::int64_t find_link(const Topology& topo, std::uint32_t a, std::uint32_t b) {
+  for (std::size_t i = 0; i < topo.links.size(); ++i) {
+    const auto [x, y] = topo.links[i];
+    if ((x == a && y == b) || (x == b && y == a)) return static_cast<std::int64_t>(i);
+  }
+  return -1;
+}
+
+std::int64_t find_server(const Topology& topo, const std::string& name) {
+  const auto it = std::find(topo.names.begin(), topo.names.end(), name);
+  return it == topo.names.end() ? -1 : it - topo.names.begin();
+}
+
+std::vector<Fault> resolve_faults(const sim::Scenario& s, const Topology& topo, std::uint64_t seed) {
+  std::vector<Fault> out;
+  out.reserve(s.faults.size());
+  for (const sim::FaultSpec& spec : s.faults) {
+    Fault f;
+    f.at = spec.at;
+    f.kind = kind_of(spec.kind);
+    f.kind_name = spec.kind;
+    f.target = sim::fault_target(spec);
+    f.name = spec.name;
+    switch (f.kind) {
+      case FaultKind::LinkCut:
+      case FaultKind::LinkRestore: {
+        const std::int64_t a = find_server(topo, spec.a), b = find_server(topo, spec.b);
+        const std::int64_t li = a < 0 || b < 0 ? -1 : find_link(topo, static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b));
+        if (li < 0)
+          throw sim::ScenarioError(s.file, spec.field + ".link", "no link " + spec.a + "-" + spec.b +
+                                                                     " in the generated topology (seed " +
+                                                                     std::to_string(seed) + ")");
+        f.link = static_cast<std::size_t>(li);
+        break;
+      }
+      case FaultKind::Crash:
+      case FaultKind::Restart: {
+        const std::int64_t n = find_server(topo, spec.a);
+        if (n < 0) throw sim::ScenarioError(s.file, spec.field + ".node", "no server '" + spec.a + "'");
+        f.node = static_cast<std::uint32_t>(n);
+        break;
+      }
+      case FaultKind::Partition:
+        f.group_of = sim::partition_groups(spec, topo.names);
+        break;
+      case FaultKind::Heal:
+        break;
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+FaultState::FaultState(const Topology& topo) : up_(topo.size(), true) {
+  links_.reserve(topo.links.size());
+  for (const auto& [a, b] : topo.links) links_.push_back({static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b)});
+}
+
+std::vector<std::size_t> FaultState::apply_link_fault(const Fault& f) {
+  std::vector<bool> before(links_.size());
+  for (std::size_t i = 0; i < links_.size(); ++i) before[i] = open(i);
+  switch (f.kind) {
+    case FaultKind::LinkCut: links_[f.link].cut = true; break;
+    case FaultKind::LinkRestore: links_[f.link].cut = false; break;
+    case FaultKind::Partition:
+      for (auto& l : links_) l.blocked += f.group_of[l.a] != f.group_of[l.b];
+      partitions_.push_back({f.name, f.group_of});
+      break;
+    case FaultKind::Heal: {
+      const auto it = std::find_if(partitions_.begin(), partitions_.end(), [&](const Partition& p) { return p.name == f.name; });
+      if (it == partitions_.end()) break;
+      for (auto& l : links_) l.blocked -= it->group_of[l.a] != it->group_of[l.b];
+      partitions_.erase(it);
+      break;
+    }
+    case FaultKind::Crash:
+    case FaultKind::Restart: throw std::logic_error("not a link fault");
+  }
+  std::vector<std::size_t> changed;
+  for (std::size_t i = 0; i < links_.size(); ++i) {
+    if (open(i) != before[i]) changed.push_back(i);
+  }
+  return changed;
+}
+
+std::vector<std::uint32_t> FaultState::components() const {
+  // Union-find; a root is always the smallest index of its set.
+  std::vector<std::uint32_t> parent(up_.size());
+  std::iota(parent.begin(), parent.end(), 0u);
+  auto find = [&](std::uint32_t v) {
+    while (parent[v] != v) v = parent[v] = parent[parent[v]];
+    return v;
+  };
+  for (std::size_t i = 0; i < links_.size(); ++i) {
+    const Link& l = links_[i];
+    if (!open(i) || !up_[l.a] || !up_[l.b]) continue;
+    const std::uint32_t ra = find(l.a), rb = find(l.b);
+    if (ra != rb) parent[std::max(ra, rb)] = std::min(ra, rb);
+  }
+  for (std::uint32_t v = 0; v < parent.size(); ++v) parent[v] = find(v);
+  return parent;
+}
+
+}  // namespace herd::harness

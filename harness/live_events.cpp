@@ -1,0 +1,110 @@
+#include "harness/live_events.h"
+
+#include "herd/report.h"
+
+namespace herd::harness {
+
+class LiveEvents::ServerObserver final : public NodeObserver {
+ public:
+  ServerObserver(LiveEvents& e, std::uint32_t node) : e_(e), node_(node) {}
+  void client_report(const ReportRef& r, bool stored, const Report*) override {
+    e_.post_([&e = e_, n = node_, line = r->at_line(), stored, at = e_.clock_()] { e.client_report(n, line, stored, at); });
+  }
+  void peer_report(PeerId, const PeerMessage& m, bool stored, const Report*) override {
+    if (!m.report) return;
+    e_.post_([&e = e_, n = node_, line = m.report->at_line(), hops = m.hops, stored, at = e_.clock_()] {
+      e.peer_report(n, line, hops, stored, at);
+    });
+  }
+  void peer_sent(PeerId, const PeerMessage&) override { ++e_.peer_sent_; }
+  void whatsat(ClientId, const Report& served) override {
+    e_.post_([&e = e_, n = node_, line = served.at_line(), at = e_.clock_()] { e.whatsat(n, line, at); });
+  }
+  void invalid_line(ConnId, std::string_view line, bool) override {
+    e_.post_([&e = e_, n = node_, line = std::string(line), at = e_.clock_()] {
+      ++e.events_handled_;
+      if (!e.after_crash(n, at)) e.events_.invalid_line(n, line, at);
+    });
+  }
+
+ private:
+  LiveEvents& e_;
+  std::uint32_t node_;
+};
+
+LiveEvents::LiveEvents(WorldEvents& events, std::function<void(std::function<void()>)> post,
+                       std::function<Nanos()> clock)
+    : events_(events), post_(std::move(post)), clock_(std::move(clock)) {}
+
+std::unique_ptr<NodeObserver> LiveEvents::observer(std::uint32_t node) {
+  return std::make_unique<ServerObserver>(*this, node);
+}
+
+const ReportRef* LiveEvents::canonical(const std::string& at_line) {
+  auto it = reports_.find(at_line);
+  if (it != reports_.end()) return &it->second;
+  ReportRef r = parse_at_line(at_line, clients_);
+  if (!r) return nullptr;
+  return &reports_.emplace(at_line, std::move(r)).first->second;
+}
+
+const Report* LiveEvents::replace_held(std::uint32_t node, const ReportRef& r) {
+  const Report*& slot = held_[{node, r->client()}];
+  const Report* before = slot;
+  slot = r.get();
+  return before;
+}
+
+bool LiveEvents::after_crash(std::uint32_t node, Nanos at) const {
+  const auto it = crashed_at_.find(node);
+  return it != crashed_at_.end() && at >= it->second;
+}
+
+void LiveEvents::server_crashed(std::uint32_t node, Nanos at) { crashed_at_[node] = at; }
+
+void LiveEvents::server_restarted(std::uint32_t node) {
+  post_([this, node] { crashed_at_.erase(node); });
+}
+
+void LiveEvents::client_report(std::uint32_t node, const std::string& at_line, bool stored, Nanos at) {
+  ++events_handled_;
+  if (after_crash(node, at)) return;
+  const ReportRef* r = stored ? canonical(at_line) : nullptr;
+  if (!r) return events_.client_report(node, ReportRef(), false, nullptr, at);
+  const Report* previous = replace_held(node, *r);
+  events_.client_report(node, *r, true, previous, at);
+}
+
+void LiveEvents::peer_report(std::uint32_t node, const std::string& at_line, std::uint16_t hops, bool stored,
+                             Nanos at) {
+  ++events_handled_;
+  if (!stored) {
+    ++duplicates_;
+    if (after_crash(node, at)) return;
+    return events_.peer_report(node, ReportRef(), hops, false, nullptr, at);
+  }
+  ++stored_;
+  if (after_crash(node, at)) return;
+  const ReportRef* r = canonical(at_line);
+  if (!r) return;
+  const Report* previous = replace_held(node, *r);
+  events_.peer_report(node, *r, hops, true, previous, at);
+}
+
+void LiveEvents::whatsat(std::uint32_t node, const std::string& served_at_line, Nanos at) {
+  ++events_handled_;
+  if (after_crash(node, at)) return;
+  if (const ReportRef* r = canonical(served_at_line)) events_.whatsat(node, **r, at);
+}
+
+void LiveEvents::server_stopped(std::uint32_t node) {
+  post_([this, node] {
+    ++events_handled_;
+    for (auto it = held_.lower_bound({node, 0}); it != held_.end() && it->first.first == node;) {
+      events_.lost(node, it->first.second, it->second);
+      it = held_.erase(it);
+    }
+  });
+}
+
+}  // namespace herd::harness

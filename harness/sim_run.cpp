@@ -1,0 +1,103 @@
+#include "harness/sim_run.h"
+
+#include <chrono>
+#include <stdexcept>
+
+#include "harness/faults.h"
+#include "harness/harness.h"
+#include "harness/virtual_world.h"
+#include "sim/code_version.h"
+#include "sim/peak_rss.h"
+#include "sim/scenario_error.h"
+#include "sim/topology_gen.h"
+
+namespace herd::harness {
+
+namespace {
+
+enum Stream : std::uint64_t { kNetwork = 1, kSkew = 3, kStrategy = 4 };  // and sim::kWorkloadStream
+
+sim::GeneratedTopology topology_of(const sim::Scenario& s, std::uint64_t seed) {
+  try {
+    return sim::generate_topology(s.topology, seed);
+  } catch (const std::invalid_argument& e) {
+    throw sim::ScenarioError(s.file, "topology", e.what());
+  }
+}
+
+virt::NetworkConfig network_config(const sim::Scenario& s, std::uint64_t seed) {
+  virt::NetworkConfig cfg;
+  cfg.seed = virt::derive_seed(seed, kNetwork);
+  cfg.latency = s.network.latency;
+  cfg.loss = s.network.loss;
+  cfg.places_delay = s.network.places_delay;
+  if (s.strategy == "gossip") {
+    // Each node (and each restart of it) draws from its own seeded stream.
+    const std::uint64_t base = virt::derive_seed(seed, kStrategy);
+    const std::uint32_t fanout = s.gossip_fanout;
+    cfg.make_strategy = [base, fanout](std::uint32_t node, std::uint32_t generation) {
+      return make_gossip(fanout, virt::derive_seed(base, (std::uint64_t{node} << 32) | generation));
+    };
+  }
+  return cfg;
+}
+
+// Per-link latency and loss overrides, then clock skews.
+void configure(virt::VirtualNetwork& net, const sim::Scenario& s, std::uint64_t seed, const Topology& topo) {
+  for (const auto& o : s.network.links) {
+    const std::int64_t a = find_server(topo, o.a), b = find_server(topo, o.b);
+    const std::int64_t li = a < 0 || b < 0 ? -1 : find_link(topo, static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b));
+    if (li < 0)
+      throw sim::ScenarioError(s.file, o.field + ".between", "no link " + o.a + "-" + o.b +
+                                                                 " in the generated topology (seed " +
+                                                                 std::to_string(seed) + ")");
+    if (o.latency) net.set_link_latency(static_cast<std::size_t>(li), *o.latency);
+    if (o.loss) net.set_link_loss(static_cast<std::size_t>(li), *o.loss);
+  }
+  virt::Rng skew_rng(virt::derive_seed(seed, kSkew));
+  const auto n = static_cast<std::uint32_t>(topo.size());
+  if (s.skew.max > 0) {
+    for (std::uint32_t i = 0; i < n; ++i)
+      net.set_clock_skew(i, -s.skew.max + static_cast<Nanos>(skew_rng.below(static_cast<std::uint64_t>(2 * s.skew.max + 1))));
+  }
+  for (const auto& [name, skew] : s.skew.nodes) net.set_clock_skew(static_cast<std::uint32_t>(find_server(topo, name)), skew);
+}
+
+}  // namespace
+
+results::RunInfo run_info(const sim::Scenario& s, std::uint64_t seed, const std::string& topology) {
+  results::RunInfo info;
+  info.mode = "sim";
+  info.scenario_name = s.name;
+  info.scenario_path = s.file;
+  info.scenario_json = s.json;
+  info.sweep_point_json = s.sweep_point;
+  info.seed = seed;
+  // With its parameter, so plots per strategy tell fanouts apart.
+  info.strategy = s.strategy == "gossip" ? "gossip(fanout=" + std::to_string(s.gossip_fanout) + ")" : s.strategy;
+  info.topology = topology;
+  info.code_version = sim::code_version();
+  info.duration = s.duration;
+  return info;
+}
+
+RunOutcome run_scenario(const sim::Scenario& s, std::uint64_t seed, const RunOptions& options) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  const sim::GeneratedTopology gen = topology_of(s, seed);
+  Harness harness(s, seed, gen.topology, {options.progress, false});
+  VirtualWorld world(gen.topology, network_config(s, seed), harness);
+  configure(world.network(), s, seed, gen.topology);
+  RunOutcome out;
+  out.record = harness.run(world);
+  if (options.at_end) options.at_end(world.network());
+  out.counters = world.network().counters();
+  out.added_links = gen.added_links;
+  out.loop_seconds = world.loop_seconds();
+  out.loop_cpu_seconds = world.loop_cpu_seconds();
+  out.record.info = run_info(s, seed, gen.description);
+  out.record.summary.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  out.record.summary.peak_rss_bytes = sim::peak_rss_bytes();
+  return out;
+}
+
+}  // namespace herd::harness
