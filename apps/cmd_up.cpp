@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -161,9 +162,9 @@ class Herd {
   sigset_t signals_;
 };
 
-}  // namespace
-
-int cmd_up(int argc, char** argv) {
+// Parses the command line and loads the config. Returns an exit code when
+// `herd up` is done already (help, bad usage, invalid config).
+std::optional<int> parse_up(int argc, char** argv, std::string& config_path, live::HerdConfig& config) {
   po::options_description opts(
       "herd up --config FILE\n"
       "Starts every server in FILE as a separate `herd serve` process, waits until each\n"
@@ -173,7 +174,6 @@ int cmd_up(int argc, char** argv) {
       "are stopped too.\n"
       "Exit codes: 0 stopped by Ctrl-C/SIGTERM; 1 a server failed to start or run;\n"
       "2 bad usage or an invalid config (the message names the file, field and reason).\n\noptions");
-  std::string config_path;
   opts.add_options()("help,h", "show this help")("config", po::value(&config_path), "herd config (JSON)");
   po::variables_map vm;
   try {
@@ -191,7 +191,6 @@ int cmd_up(int argc, char** argv) {
     std::cerr << "herd up: --config is required\n" << opts;
     return 2;
   }
-  live::HerdConfig config;
   try {
     // Validates once, before any process starts, and creates the secret
     // file here: five servers racing to create it would still agree, but
@@ -201,25 +200,38 @@ int cmd_up(int argc, char** argv) {
     std::cerr << "herd up: " << e.what() << "\n";
     return 2;
   }
+  return std::nullopt;
+}
 
-  // SIGINT, SIGTERM and SIGCHLD stay blocked and are taken with
-  // sigtimedwait, so none can slip in between checking and sleeping.
-  // Children get the original mask back.
-  sigset_t block, old;
-  sigemptyset(&block);
-  sigaddset(&block, SIGINT);
-  sigaddset(&block, SIGTERM);
-  sigaddset(&block, SIGCHLD);
-  sigprocmask(SIG_BLOCK, &block, &old);
-  struct sigaction chld {};
-  chld.sa_handler = [](int) {};  // a default-ignored SIGCHLD might never be queued
-  sigaction(SIGCHLD, &chld, nullptr);
+// SIGINT, SIGTERM and SIGCHLD stay blocked while it lives and are taken with
+// sigtimedwait, so none can slip in between checking and sleeping. Children
+// get the original mask back (`original`), and so does this process at the end.
+class BlockedSignals {
+ public:
+  BlockedSignals() {
+    sigemptyset(&blocked);
+    sigaddset(&blocked, SIGINT);
+    sigaddset(&blocked, SIGTERM);
+    sigaddset(&blocked, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &blocked, &original);
+    struct sigaction chld {};
+    chld.sa_handler = [](int) {};  // a default-ignored SIGCHLD might never be queued
+    sigaction(SIGCHLD, &chld, nullptr);
+  }
+  ~BlockedSignals() { sigprocmask(SIG_SETMASK, &original, nullptr); }
+  BlockedSignals(const BlockedSignals&) = delete;
+  BlockedSignals& operator=(const BlockedSignals&) = delete;
 
-  Herd herd(block);
-  const std::string exe = self_exe(argv[0]);
+  sigset_t blocked, original;
+};
+
+// Starts one `herd serve` per server of the config. Returns why one could not
+// be started, or "" when all were.
+std::string spawn_servers(Herd& herd, const std::string& exe, const live::HerdConfig& config,
+                          const std::string& config_path, const sigset_t& child_mask) {
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
-  posix_spawnattr_setsigmask(&attr, &old);
+  posix_spawnattr_setsigmask(&attr, &child_mask);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
   std::string spawn_error;
   for (const auto& s : config.servers) {
@@ -236,67 +248,86 @@ int cmd_up(int argc, char** argv) {
     herd.children[pid] = Child{s.name, s.host, s.port, s.port == 0};
   }
   posix_spawnattr_destroy(&attr);
-  const auto finish = [&] { sigprocmask(SIG_SETMASK, &old, nullptr); };
+  return spawn_error;
+}
 
-  auto fail = [&](const std::string& what) {
-    herd.stop(SIGTERM);
-    std::cerr << "herd up: " << what << "; stopped the others" << std::endl;
-    finish();
-    return 1;
-  };
-  if (!spawn_error.empty()) return fail(spawn_error);
-
-  // Start-up: every server must accept clients before the deadline, and any
-  // exit before then is a failure to start, whatever its status.
+// Start-up: every server must accept clients before the deadline, and any
+// exit before then is a failure to start, whatever its status. Returns the
+// failure, or "" once all answer or a signal came.
+std::string await_started(Herd& herd) {
   const long deadline = now_ms() + kStartDeadlineMs;
   for (;;) {
-    for (const auto& [c, status] : herd.reap()) return fail(c.name + " failed to start (" + describe(status) + ")");
-    if (herd.signal) break;
+    for (const auto& [c, status] : herd.reap()) return c.name + " failed to start (" + describe(status) + ")";
+    if (herd.signal) return "";
     bool all = true;
     for (auto& [pid, c] : herd.children) {
       if (!c.ready) c.ready = answers(c.host, c.port);
       all = all && c.ready;
     }
-    if (all) break;
+    if (all) return "";
     if (now_ms() > deadline) {
       for (const auto& [pid, c] : herd.children) {
         if (!c.ready) {
-          return fail(c.name + " failed to start (no answer on " + c.host + ":" + std::to_string(c.port) +
-                      " within " + std::to_string(kStartDeadlineMs / 1000) + " s)");
+          return c.name + " failed to start (no answer on " + c.host + ":" + std::to_string(c.port) + " within " +
+                 std::to_string(kStartDeadlineMs / 1000) + " s)";
         }
       }
     }
     herd.wait(50);
   }
-  if (!herd.signal) {
-    for (const auto& [pid, c] : herd.children) {
-      std::cout << "herd up: " << c.name << " pid " << pid << " clients " << c.host << ":" << c.port << "\n";
-    }
-    std::cout << "herd up: started " << herd.children.size() << " servers\n";
-    if (config.log_dir.empty()) {
-      std::cout << "herd up: no log_dir in " << config_path << ": servers keep no log files\n";
-    } else {
-      std::cout << "herd up: logs in " << std::filesystem::absolute(config.log_dir).string() << "/<server>.log\n";
-    }
-    std::cout << "herd up: Ctrl-C stops the herd" << std::endl;
-  }
+}
 
-  // Running: a server killed by a signal (someone trying the herd's fault
-  // tolerance) or stopped cleanly leaves the rest running; one that exits
-  // with an error means the herd is broken, so it is stopped.
+void print_started(const Herd& herd, const live::HerdConfig& config, const std::string& config_path) {
+  for (const auto& [pid, c] : herd.children) {
+    std::cout << "herd up: " << c.name << " pid " << pid << " clients " << c.host << ":" << c.port << "\n";
+  }
+  std::cout << "herd up: started " << herd.children.size() << " servers\n";
+  if (config.log_dir.empty()) {
+    std::cout << "herd up: no log_dir in " << config_path << ": servers keep no log files\n";
+  } else {
+    std::cout << "herd up: logs in " << std::filesystem::absolute(config.log_dir).string() << "/<server>.log\n";
+  }
+  std::cout << "herd up: Ctrl-C stops the herd" << std::endl;
+}
+
+// Running: a server killed by a signal (someone trying the herd's fault
+// tolerance) or stopped cleanly leaves the rest running; one that exits
+// with an error means the herd is broken. Returns that failure, or "" when
+// all have exited or a signal came.
+std::string supervise(Herd& herd) {
   while (!herd.children.empty() && !herd.signal) {
     for (const auto& [c, status] : herd.reap()) {
-      if (WIFEXITED(status) && WEXITSTATUS(status) != 0) return fail(c.name + " failed (" + describe(status) + ")");
+      if (WIFEXITED(status) && WEXITSTATUS(status) != 0) return c.name + " failed (" + describe(status) + ")";
     }
     if (herd.children.empty()) break;
     herd.wait(1000);
   }
+  return "";
+}
+
+}  // namespace
+
+int cmd_up(int argc, char** argv) {
+  std::string config_path;
+  live::HerdConfig config;
+  if (const auto done = parse_up(argc, argv, config_path, config)) return *done;
+
+  const BlockedSignals signals;
+  Herd herd(signals.blocked);
+  auto fail = [&](const std::string& what) {
+    herd.stop(SIGTERM);
+    std::cerr << "herd up: " << what << "; stopped the others" << std::endl;
+    return 1;
+  };
+  if (auto e = spawn_servers(herd, self_exe(argv[0]), config, config_path, signals.original); !e.empty()) return fail(e);
+  if (auto e = await_started(herd); !e.empty()) return fail(e);
+  if (!herd.signal) print_started(herd, config, config_path);
+  if (auto e = supervise(herd); !e.empty()) return fail(e);
   if (herd.signal) {
     std::cout << "herd up: forwarding signal " << herd.signal << " to " << herd.children.size() << " servers"
               << std::endl;
     herd.stop(herd.signal);
   }
-  finish();
   return 0;
 }
 

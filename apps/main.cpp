@@ -21,7 +21,6 @@ constexpr Command kCommands[] = {
     {"live", herd::apps::cmd_live, "run a scenario's topology and workload on real servers on loopback"},
     {"serve", herd::apps::cmd_serve, "run one server of a live herd (herd serve --config FILE --name NAME)"},
     {"up", herd::apps::cmd_up, "start every server of a live herd as processes (herd up --config FILE)"},
-    {"bench-live", herd::apps::cmd_bench_live, "load a live five-server herd on loopback and print throughput"},
 };
 
 void usage(std::FILE* out) {

@@ -15,7 +15,7 @@
 
 #include "engine/asio/herd_config.h"
 #include "engine/asio/live_server.h"
-#include "harness/live_client.h"
+#include "engine/asio/pipelined_client.h"
 #include "harness/live_events.h"
 
 namespace herd::harness {
@@ -24,6 +24,7 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 using live::HerdConfig;
 using live::LiveServer;
+using live::PipelinedClient;
 using live::ServerConfig;
 using live::ServerOptions;
 using live::generate_secret;
@@ -87,8 +88,7 @@ class LiveWorld::Impl {
     stopping_.assign(n, false);
     open_.assign(topo.links.size(), true);
     start_servers();
-    for (std::uint32_t i = 0; i < n; ++i)
-      conns_.push_back(std::make_unique<ClientConnection>(io_, topo.names[i], servers_[i]->client_port()));
+    for (std::uint32_t i = 0; i < n; ++i) conns_.push_back(connect_client(i));
   }
 
   ~Impl() {
@@ -134,13 +134,13 @@ class LiveWorld::Impl {
       const auto [a, b] = topo_.links[li];
       if (!open_[li] && (a == n || b == n)) servers_[n]->set_link_cut(topo_.names[a == n ? b : a], true);
     }
-    conns_[n] = std::make_unique<ClientConnection>(io_, topo_.names[n], servers_[n]->client_port());
+    conns_[n] = connect_client(n);
     up_[n] = true;
   }
 
   bool client_command(std::uint32_t n, std::string_view line, bool whatsat) {
     if (!up_[n]) return false;
-    conns_[n]->send(std::string(line), whatsat);
+    conns_[n]->send(line, whatsat);
     ++(whatsat ? whatsats_ : iamats_);
     return true;
   }
@@ -202,6 +202,13 @@ class LiveWorld::Impl {
   Clock::time_point real(Nanos at) const {
     return Clock::time_point(Clock::duration(t0_.load())) +
            std::chrono::nanoseconds(std::llround(static_cast<double>(at) / opt_.speed));
+  }
+
+  // The workload's connection to server `n`; a broken one ends the run.
+  std::unique_ptr<PipelinedClient> connect_client(std::uint32_t n) {
+    auto c = std::make_unique<PipelinedClient>(io_, topo_.names[n], "127.0.0.1", servers_[n]->client_port());
+    c->on_error([this](const std::string&) { io_.stop(); });
+    return c;
   }
 
   std::unique_ptr<LiveServer> make_server(std::uint32_t n) {
@@ -321,8 +328,8 @@ class LiveWorld::Impl {
   // Declared before the servers: they call the observers until they stop.
   std::vector<std::unique_ptr<NodeObserver>> observers_;
   std::vector<std::unique_ptr<LiveServer>> servers_;  // null while crashed
-  std::vector<std::unique_ptr<ClientConnection>> conns_;    // null while the server is crashed
-  std::vector<std::unique_ptr<ClientConnection>> retired_;  // closed at a crash
+  std::vector<std::unique_ptr<PipelinedClient>> conns_;    // null while the server is crashed
+  std::vector<std::unique_ptr<PipelinedClient>> retired_;  // closed at a crash
   std::vector<bool> up_;        // takes commands (false from a crash's time on)
   std::vector<bool> stopping_;  // crashed, answering what it was sent before stopping
   std::vector<bool> open_;      // per link

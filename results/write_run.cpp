@@ -71,98 +71,117 @@ std::int64_t insert_run(sqlite::Db& db, const RunRecord& rec) {
   return db.last_insert_rowid();
 }
 
-void insert_rows(sqlite::Db& db, std::int64_t run, const RunRecord& rec) {
-  {
-    sqlite::Stmt st(db, "INSERT INTO nodes VALUES (?1, ?2, ?3, ?4, ?5)");
-    for (const NodeRow& n : rec.nodes) {
-      st.bind(1, run).bind(2, std::int64_t{n.id}).bind(3, n.name).bind(4, std::int64_t{n.degree});
-      st.bind(5, std::int64_t{n.clock_skew});
-      st.run();
-    }
-  }
-  {
-    sqlite::Stmt st(db, "INSERT INTO links VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    std::int64_t seq = 0;
-    for (const LinkRow& l : rec.links) {
-      st.bind(1, run).bind(2, seq++).bind(3, std::int64_t{l.a}).bind(4, std::int64_t{l.b});
-      st.bind(5, l.latency).bind(6, l.loss);
-      st.run();
-    }
-  }
-  {
-    sqlite::Stmt st(db, "INSERT INTO faults VALUES (?1, ?2, ?3, ?4, ?5)");
-    std::int64_t seq = 0;
-    for (const FaultRow& f : rec.faults) {
-      st.bind(1, run).bind(2, seq++).bind(3, std::int64_t{f.at}).bind(4, f.kind).bind(5, f.target);
-      st.run();
-    }
-  }
-  {
-    sqlite::Stmt st(db, "INSERT INTO updates VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-    for (const UpdateRow& u : rec.updates) {
-      st.bind(1, run).bind(2, checked(u.id, db, "updates.id")).bind(3, u.client).bind(4, std::int64_t{u.origin});
-      st.bind(5, std::int64_t{u.issued_at}).bind(6, std::int64_t{u.reachable}).bind(7, std::int64_t{u.reached});
-      st.bind(8, u.convergence ? std::optional<std::int64_t>(*u.convergence) : std::nullopt);
-      st.bind(9, std::int64_t{u.sampled ? 1 : 0});
-      st.run();
-    }
-  }
-  {
-    sqlite::Stmt st(db, "INSERT INTO deliveries VALUES (?1, ?2, ?3, ?4, ?5)");
-    for (const DeliveryRow& d : rec.deliveries) {
-      st.bind(1, run).bind(2, checked(d.update, db, "deliveries.update_id")).bind(3, std::int64_t{d.node});
-      st.bind(4, std::int64_t{d.at}).bind(5, std::int64_t{d.hops});
-      st.run();
-    }
-  }
-  {
-    sqlite::Stmt st(db, "INSERT INTO messages VALUES (?1, ?2, ?3)");
-    for (const MessageCount& m : rec.messages) {
-      st.bind(1, run).bind(2, m.kind).bind(3, checked(m.count, db, "messages.count"));
-      st.run();
-    }
-  }
-  {
-    sqlite::Stmt st(db, "INSERT INTO reads VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    for (const ReadRow& r : rec.reads) {
-      st.bind(1, run).bind(2, checked(r.id, db, "reads.id")).bind(3, std::int64_t{r.at}).bind(4, std::int64_t{r.node});
-      st.bind(5, r.client).bind(6, std::int64_t{r.saw_newest ? 1 : 0});
-      st.run();
-    }
-  }
-  {
-    sqlite::Stmt st(db, "INSERT INTO coverage VALUES (?1, ?2, ?3, ?4)");
-    std::int64_t seq = 0;
-    for (const CoverageSample& c : rec.coverage) {
-      st.bind(1, run).bind(2, seq++).bind(3, std::int64_t{c.at}).bind(4, c.coverage);
-      st.run();
-    }
-  }
-  {
-    const Summary& s = rec.summary;
-    auto opt = [](const std::optional<Nanos>& v) {
-      return v ? std::optional<std::int64_t>(*v) : std::optional<std::int64_t>();
-    };
-    sqlite::Stmt st(db,
-                    "INSERT INTO summary VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-                    " ?15)");
-    st.bind(1, run)
-        .bind(2, checked(s.updates, db, "summary.updates"))
-        .bind(3, checked(s.converged_updates, db, "summary.converged_updates"))
-        .bind(4, opt(s.convergence_p50))
-        .bind(5, opt(s.convergence_p90))
-        .bind(6, opt(s.convergence_p99))
-        .bind(7, opt(s.convergence_max))
-        .bind(8, s.coverage)
-        .bind(9, s.messages_per_update)
-        .bind(10, s.duplicate_ratio)
-        .bind(11, checked(s.reads, db, "summary.reads"))
-        .bind(12, s.stale_read_fraction)
-        .bind(13, checked(s.events_processed, db, "summary.events_processed"))
-        .bind(14, s.wall_seconds)
-        .bind(15, checked(s.peak_rss_bytes, db, "summary.peak_rss_bytes"));
+// One function per table, each with its prepared statement reused for every
+// row; insert_rows writes them all in the schema's order.
+void insert_nodes(sqlite::Db& db, std::int64_t run, const RunRecord& rec) {
+  sqlite::Stmt st(db, "INSERT INTO nodes VALUES (?1, ?2, ?3, ?4, ?5)");
+  for (const NodeRow& n : rec.nodes) {
+    st.bind(1, run).bind(2, std::int64_t{n.id}).bind(3, n.name).bind(4, std::int64_t{n.degree});
+    st.bind(5, std::int64_t{n.clock_skew});
     st.run();
   }
+}
+
+void insert_links(sqlite::Db& db, std::int64_t run, const RunRecord& rec) {
+  sqlite::Stmt st(db, "INSERT INTO links VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  std::int64_t seq = 0;
+  for (const LinkRow& l : rec.links) {
+    st.bind(1, run).bind(2, seq++).bind(3, std::int64_t{l.a}).bind(4, std::int64_t{l.b});
+    st.bind(5, l.latency).bind(6, l.loss);
+    st.run();
+  }
+}
+
+void insert_faults(sqlite::Db& db, std::int64_t run, const RunRecord& rec) {
+  sqlite::Stmt st(db, "INSERT INTO faults VALUES (?1, ?2, ?3, ?4, ?5)");
+  std::int64_t seq = 0;
+  for (const FaultRow& f : rec.faults) {
+    st.bind(1, run).bind(2, seq++).bind(3, std::int64_t{f.at}).bind(4, f.kind).bind(5, f.target);
+    st.run();
+  }
+}
+
+void insert_updates(sqlite::Db& db, std::int64_t run, const RunRecord& rec) {
+  sqlite::Stmt st(db, "INSERT INTO updates VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  for (const UpdateRow& u : rec.updates) {
+    st.bind(1, run).bind(2, checked(u.id, db, "updates.id")).bind(3, u.client).bind(4, std::int64_t{u.origin});
+    st.bind(5, std::int64_t{u.issued_at}).bind(6, std::int64_t{u.reachable}).bind(7, std::int64_t{u.reached});
+    st.bind(8, u.convergence ? std::optional<std::int64_t>(*u.convergence) : std::nullopt);
+    st.bind(9, std::int64_t{u.sampled ? 1 : 0});
+    st.run();
+  }
+}
+
+void insert_deliveries(sqlite::Db& db, std::int64_t run, const RunRecord& rec) {
+  sqlite::Stmt st(db, "INSERT INTO deliveries VALUES (?1, ?2, ?3, ?4, ?5)");
+  for (const DeliveryRow& d : rec.deliveries) {
+    st.bind(1, run).bind(2, checked(d.update, db, "deliveries.update_id")).bind(3, std::int64_t{d.node});
+    st.bind(4, std::int64_t{d.at}).bind(5, std::int64_t{d.hops});
+    st.run();
+  }
+}
+
+void insert_messages(sqlite::Db& db, std::int64_t run, const RunRecord& rec) {
+  sqlite::Stmt st(db, "INSERT INTO messages VALUES (?1, ?2, ?3)");
+  for (const MessageCount& m : rec.messages) {
+    st.bind(1, run).bind(2, m.kind).bind(3, checked(m.count, db, "messages.count"));
+    st.run();
+  }
+}
+
+void insert_reads(sqlite::Db& db, std::int64_t run, const RunRecord& rec) {
+  sqlite::Stmt st(db, "INSERT INTO reads VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  for (const ReadRow& r : rec.reads) {
+    st.bind(1, run).bind(2, checked(r.id, db, "reads.id")).bind(3, std::int64_t{r.at}).bind(4, std::int64_t{r.node});
+    st.bind(5, r.client).bind(6, std::int64_t{r.saw_newest ? 1 : 0});
+    st.run();
+  }
+}
+
+void insert_coverage(sqlite::Db& db, std::int64_t run, const RunRecord& rec) {
+  sqlite::Stmt st(db, "INSERT INTO coverage VALUES (?1, ?2, ?3, ?4)");
+  std::int64_t seq = 0;
+  for (const CoverageSample& c : rec.coverage) {
+    st.bind(1, run).bind(2, seq++).bind(3, std::int64_t{c.at}).bind(4, c.coverage);
+    st.run();
+  }
+}
+
+void insert_summary(sqlite::Db& db, std::int64_t run, const Summary& s) {
+  auto opt = [](const std::optional<Nanos>& v) {
+    return v ? std::optional<std::int64_t>(*v) : std::optional<std::int64_t>();
+  };
+  sqlite::Stmt st(db,
+                  "INSERT INTO summary VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+                  " ?15)");
+  st.bind(1, run)
+      .bind(2, checked(s.updates, db, "summary.updates"))
+      .bind(3, checked(s.converged_updates, db, "summary.converged_updates"))
+      .bind(4, opt(s.convergence_p50))
+      .bind(5, opt(s.convergence_p90))
+      .bind(6, opt(s.convergence_p99))
+      .bind(7, opt(s.convergence_max))
+      .bind(8, s.coverage)
+      .bind(9, s.messages_per_update)
+      .bind(10, s.duplicate_ratio)
+      .bind(11, checked(s.reads, db, "summary.reads"))
+      .bind(12, s.stale_read_fraction)
+      .bind(13, checked(s.events_processed, db, "summary.events_processed"))
+      .bind(14, s.wall_seconds)
+      .bind(15, checked(s.peak_rss_bytes, db, "summary.peak_rss_bytes"));
+  st.run();
+}
+
+void insert_rows(sqlite::Db& db, std::int64_t run, const RunRecord& rec) {
+  insert_nodes(db, run, rec);
+  insert_links(db, run, rec);
+  insert_faults(db, run, rec);
+  insert_updates(db, run, rec);
+  insert_deliveries(db, run, rec);
+  insert_messages(db, run, rec);
+  insert_reads(db, run, rec);
+  insert_coverage(db, run, rec);
+  insert_summary(db, run, rec.summary);
 }
 
 }  // namespace

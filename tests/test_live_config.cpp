@@ -243,7 +243,7 @@ TEST_CASE("new herd config fields have their documented defaults") {
   CHECK(c.limits.max_connections_per_source == 512u);
   CHECK(c.limits.max_pending_peers == 16u);
   CHECK(c.limits.log_queue_bytes == 8388608u);
-  // The same defaults without any config file at all (tests, bench-live).
+  // The same defaults without any config file at all (tests, herd_live_bench).
   const HerdConfig plain;
   CHECK(plain.peer_auth == PeerAuth::Hmac);
   CHECK(plain.durability == Durability::Batch);
