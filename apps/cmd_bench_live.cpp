@@ -32,9 +32,9 @@
 #include "engine/asio/herd_config.h"
 #include "engine/asio/live_server.h"
 #include "herd/observer.h"
-#include "herd/presets.h"
 #include "herd/report.h"
-#include "herd/topology.h"
+#include "topology/presets.h"
+#include "topology/topology.h"
 
 namespace po = boost::program_options;
 namespace asio = boost::asio;

@@ -30,8 +30,8 @@
 #include "sim/run.h"
 #include "sim/scenario_error.h"
 #include "sim/scenario_loader.h"
-#include "sim/topology_gen.h"
 #include "sim/workload.h"
+#include "topology/topology_gen.h"
 
 namespace herd::live {
 

@@ -13,8 +13,8 @@
 #include "sim/metrics.h"
 #include "sim/peak_rss.h"
 #include "sim/scenario_error.h"
-#include "sim/topology_gen.h"
 #include "sim/workload.h"
+#include "topology/topology_gen.h"
 
 namespace herd::sim {
 

@@ -8,9 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "herd/presets.h"
-#include "herd/strict_json.h"
-#include "sim/duration.h"
+#include "config/duration.h"
+#include "config/strict_json.h"
+#include "topology/presets.h"
 
 namespace herd::sim {
 
@@ -478,19 +478,6 @@ void substitute(const Reader& r, json& doc, const std::string& path, const json&
   }
   *cur = value;
 }
-
-}  // namespace
-
-std::vector<std::string> node_names(const TopologySpec& spec) {
-  if (spec.kind == "preset") return find_preset(spec.preset)->servers;
-  if (spec.kind == "edges") return spec.nodes;
-  std::vector<std::string> names;
-  names.reserve(spec.n);
-  for (std::uint32_t i = 0; i < spec.n; ++i) names.push_back("n" + std::to_string(i));
-  return names;
-}
-
-namespace {
 
 std::vector<Scenario> parse_scenario_doc(const std::string& text, const std::string& file) {
   const Reader r(file);

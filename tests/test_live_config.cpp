@@ -21,8 +21,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "herd/presets.h"
 #include "test_live_support.h"
+#include "topology/presets.h"
 
 using namespace herd::live;
 using namespace herd::live::test;

@@ -9,8 +9,6 @@
 #include <set>
 #include <tuple>
 
-#include "herd/presets.h"
-#include "herd/topology.h"
 #include "live/scenario_live_run.h"
 #include "results/reader.h"
 #include "results/store.h"
@@ -18,6 +16,8 @@
 #include "sim/scenario_error.h"
 #include "sim/scenario_loader.h"
 #include "test_live_support.h"
+#include "topology/presets.h"
+#include "topology/topology.h"
 
 using namespace herd;
 

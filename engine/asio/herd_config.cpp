@@ -19,8 +19,8 @@
 #include <nlohmann/json.hpp>
 #include <openssl/rand.h>
 
-#include "herd/presets.h"
-#include "herd/strict_json.h"
+#include "config/strict_json.h"
+#include "topology/presets.h"
 
 namespace herd::live {
 
