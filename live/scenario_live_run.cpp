@@ -293,6 +293,7 @@ class LiveRun {
     cfg.source = "(herd live " + s_.file + ")";
     cfg.log_dir = opt_.log_dir;
     cfg.secret = generate_secret();  // peers authenticate (docs/peer-protocol.md); never logged
+    cfg.strategy = s_.strategy;
     // A server that gets no commands for a long time must keep its client
     // connection: the longest idle timeout a config allows (24 h).
     cfg.limits.idle_timeout_ms = 86'400'000;
@@ -614,8 +615,6 @@ class LiveRun {
 }  // namespace
 
 void check_live_scenario(const sim::Scenario& s) {
-  if (s.strategy != "flooding")
-    throw sim::ScenarioError(s.file, "strategy", "live servers only flood; '" + s.strategy + "' is simulator-only");
   const auto names = sim::node_names(s.topology);
   if (names.size() > kMaxLiveServers)
     throw sim::ScenarioError(s.file, "topology",

@@ -54,12 +54,12 @@ class Runner final : public virt::NetworkObserver {
     cfg.latency = s_.network.latency;
     cfg.loss = s_.network.loss;
     cfg.places_delay = s_.network.places_delay;
-    if (s_.strategy == "gossip") {
+    if (s_.strategy.kind != StrategySpec::Kind::Flooding) {
       // Each node (and each restart of it) draws from its own seeded stream.
       const std::uint64_t base = virt::derive_seed(seed_, kStrategy);
-      const std::uint32_t fanout = s_.gossip_fanout;
-      cfg.make_strategy = [base, fanout](std::uint32_t node, std::uint32_t generation) {
-        return make_gossip(fanout, virt::derive_seed(base, (std::uint64_t{node} << 32) | generation));
+      const StrategySpec spec = s_.strategy;
+      cfg.make_strategy = [base, spec](std::uint32_t node, std::uint32_t generation) {
+        return make_strategy(spec, virt::derive_seed(base, (std::uint64_t{node} << 32) | generation));
       };
     }
     net_ = std::make_unique<virt::VirtualNetwork>(topo, cfg, *this);
@@ -257,7 +257,7 @@ results::RunInfo run_info(const Scenario& s, std::uint64_t seed, const std::stri
   info.sweep_point_json = s.sweep_point;
   info.seed = seed;
   // With its parameter, so plots per strategy tell fanouts apart.
-  info.strategy = s.strategy == "gossip" ? "gossip(fanout=" + std::to_string(s.gossip_fanout) + ")" : s.strategy;
+  info.strategy = s.strategy.describe();
   info.topology = topology;
   info.code_version = code_version();
   info.duration = s.duration;

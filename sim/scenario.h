@@ -12,6 +12,7 @@
 
 #include "config/duration.h"
 #include "engine/virtual/latency_model.h"
+#include "herd/strategy_spec.h"
 #include "herd/types.h"
 #include "topology/topology_gen.h"
 #include "topology/topology_spec.h"
@@ -86,8 +87,7 @@ struct Scenario {
   std::vector<std::uint64_t> seeds;
   Nanos duration = 0;
   TopologySpec topology;
-  std::string strategy = "flooding";  // "flooding" or "gossip"
-  std::uint32_t gossip_fanout = 2;     // gossip: neighbours each new report goes to
+  StrategySpec strategy;     // flooding unless the file says otherwise
   NetworkSpec network;
   ClientsSpec clients;
   SkewSpec skew;

@@ -279,6 +279,23 @@ TEST_CASE("new herd config fields are read") {
   CHECK(a.secret.empty());
 }
 
+TEST_CASE("the strategy field: flooding by default, the scenario's syntax, worded as configs are") {
+  using herd::StrategySpec;
+  CHECK(parse_herd_config(kTwo, "herd.json").strategy == StrategySpec{});
+  CHECK(HerdConfig{}.strategy == StrategySpec{});
+  const std::string p = R"({"preset": "hill", "base_port": 1, "strategy": )";
+  const auto g = parse_herd_config(p + R"({"name": "gossip", "fanout": 3}})", "h.json").strategy;
+  CHECK(g.kind == StrategySpec::Kind::Gossip);
+  CHECK(g.fanout == 3);
+  CHECK(parse_herd_config(p + R"("gossip"})", "h.json").strategy.describe() == "gossip(fanout=2)");
+  CHECK(parse_herd_config(p + R"("flooding"})", "h.json").strategy.describe() == "flooding");
+  CHECK(error_of(p + R"("epidemic"})") == "herd.json: strategy: must be \"flooding\" or \"gossip\"");
+  CHECK(error_of(p + R"({"name": "gossip", "fanout": 0}})") == "herd.json: strategy.fanout: must be between 1 and 1000");
+  CHECK(error_of(p + R"({"name": "flooding", "fanout": 2}})") ==
+        "herd.json: strategy.fanout: only the gossip strategy takes a fanout");
+  CHECK(error_of(p + R"({"nmae": "gossip"}})") == "herd.json: strategy.nmae: unknown field (typo?)");
+}
+
 TEST_CASE("new herd config fields: out-of-range and wrong values name the field") {
   const std::string p = R"({"preset": "hill", "base_port": 1, )";
   const std::vector<std::pair<std::string, std::string>> cases = {
