@@ -7,7 +7,7 @@
 
 #include "apps/commands.h"
 #include "engine/memory/memory_network.h"
-#include "herd/presets.h"
+#include "topology/presets.h"
 
 namespace po = boost::program_options;
 

@@ -15,8 +15,8 @@
 
 #include "apps/commands.h"
 #include "apps/scenario_cli.h"
+#include "config/duration.h"
 #include "harness/live_run.h"
-#include "sim/duration.h"
 #include "sim/scenario_error.h"
 #include "sim/scenario_loader.h"
 

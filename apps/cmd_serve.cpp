@@ -21,6 +21,7 @@ int cmd_serve(int argc, char** argv) {
       "or the secret file beside the config (created on first use, mode 0600).\n"
       "With \"data_dir\", the table is kept on disk and loaded before clients are\n"
       "accepted; a table file that is corrupt or another server's stops it (exit 1).\n"
+      "\"strategy\" is flooding (the default) or gossip, as in scenario files.\n"
       "Exit codes: 0 stopped by Ctrl-C/SIGTERM; 1 the server cannot start or run (a port\n"
       "in use, a host that does not resolve: the message names the field); 2 bad usage or\n"
       "a config that is invalid (the message names the file, field and reason).\n\noptions");

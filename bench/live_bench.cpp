@@ -29,9 +29,9 @@
 #include "engine/asio/live_server.h"
 #include "engine/asio/pipelined_client.h"
 #include "herd/observer.h"
-#include "herd/presets.h"
+#include "topology/presets.h"
 #include "herd/report.h"
-#include "herd/topology.h"
+#include "topology/topology.h"
 
 namespace po = boost::program_options;
 namespace asio = boost::asio;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "herd/topology.h"
+#include "topology/topology.h"
 #include "herd/types.h"
 #include "sim/scenario.h"
 

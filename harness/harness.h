@@ -18,7 +18,7 @@
 
 #include "harness/faults.h"
 #include "harness/world.h"
-#include "herd/topology.h"
+#include "topology/topology.h"
 #include "results/run_record.h"
 #include "sim/metrics.h"
 #include "sim/scenario.h"

@@ -14,13 +14,11 @@
 #include "sim/peak_rss.h"
 #include "sim/scenario_error.h"
 #include "sim/scenario_loader.h"
-#include "sim/topology_gen.h"
+#include "topology/topology_gen.h"
 
 namespace herd::harness {
 
 void check_live_scenario(const sim::Scenario& s) {
-  if (s.strategy != "flooding")
-    throw sim::ScenarioError(s.file, "strategy", "live servers only flood; '" + s.strategy + "' is simulator-only");
   const auto names = sim::node_names(s.topology);
   if (names.size() > kMaxLiveServers)
     throw sim::ScenarioError(s.file, "topology",

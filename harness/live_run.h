@@ -5,7 +5,8 @@
 // of one scenario and seed can be compared row by row.
 //
 // Reproduced: the topology (generated with the same seed), the strategy
-// (flooding), the client workload — the same clients send the same IAMATs
+// (flooding or gossip; live gossip draws its own random choices), the client
+// workload — the same clients send the same IAMATs
 // and WHATSATs to the same servers in the same order as in the simulator
 // (sim/workload.h, same seed) — the places delay (the offline provider
 // waits the median of places_delay), and faults at their scenario times
@@ -52,8 +53,8 @@ struct LiveRunOutcome {
 };
 
 // Throws sim::ScenarioError (file, field, reason) if `s` cannot run live:
-// more than kMaxLiveServers servers, a server name longer than a live server
-// accepts, a strategy other than flooding.
+// more than kMaxLiveServers servers, or a server name longer than a live
+// server accepts.
 void check_live_scenario(const sim::Scenario& s);
 
 // What of `s` a live run does not reproduce beyond the always-true

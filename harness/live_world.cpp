@@ -52,6 +52,7 @@ HerdConfig herd_config(const sim::Scenario& s, const Topology& topo, const LiveW
   cfg.source = "(herd live " + s.file + ")";
   cfg.log_dir = opt.log_dir;
   cfg.secret = generate_secret();  // peers authenticate (docs/peer-protocol.md); never logged
+  cfg.strategy = s.strategy;
   // A server that gets no commands for a long time must keep its client
   // connection: the longest idle timeout a config allows (24 h).
   cfg.limits.idle_timeout_ms = 86'400'000;

@@ -20,7 +20,7 @@
 #include <string>
 
 #include "harness/world.h"
-#include "herd/topology.h"
+#include "topology/topology.h"
 #include "sim/scenario.h"
 
 namespace herd::harness {

@@ -6,10 +6,11 @@
 #include "harness/faults.h"
 #include "harness/harness.h"
 #include "harness/virtual_world.h"
+#include "herd/strategy_spec.h"
 #include "sim/code_version.h"
 #include "sim/peak_rss.h"
 #include "sim/scenario_error.h"
-#include "sim/topology_gen.h"
+#include "topology/topology_gen.h"
 
 namespace herd::harness {
 
@@ -31,12 +32,12 @@ virt::NetworkConfig network_config(const sim::Scenario& s, std::uint64_t seed) {
   cfg.latency = s.network.latency;
   cfg.loss = s.network.loss;
   cfg.places_delay = s.network.places_delay;
-  if (s.strategy == "gossip") {
+  if (s.strategy.kind != StrategySpec::Kind::Flooding) {
     // Each node (and each restart of it) draws from its own seeded stream.
     const std::uint64_t base = virt::derive_seed(seed, kStrategy);
-    const std::uint32_t fanout = s.gossip_fanout;
-    cfg.make_strategy = [base, fanout](std::uint32_t node, std::uint32_t generation) {
-      return make_gossip(fanout, virt::derive_seed(base, (std::uint64_t{node} << 32) | generation));
+    const StrategySpec spec = s.strategy;
+    cfg.make_strategy = [base, spec](std::uint32_t node, std::uint32_t generation) {
+      return make_strategy(spec, virt::derive_seed(base, (std::uint64_t{node} << 32) | generation));
     };
   }
   return cfg;
@@ -74,7 +75,7 @@ results::RunInfo run_info(const sim::Scenario& s, std::uint64_t seed, const std:
   info.sweep_point_json = s.sweep_point;
   info.seed = seed;
   // With its parameter, so plots per strategy tell fanouts apart.
-  info.strategy = s.strategy == "gossip" ? "gossip(fanout=" + std::to_string(s.gossip_fanout) + ")" : s.strategy;
+  info.strategy = s.strategy.describe();
   info.topology = topology;
   info.code_version = sim::code_version();
   info.duration = s.duration;

@@ -10,29 +10,23 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "config/duration.h"
 #include "engine/virtual/latency_model.h"
+#include "herd/strategy_spec.h"
 #include "herd/types.h"
+#include "topology/topology_gen.h"
+#include "topology/topology_spec.h"
 
 namespace herd::sim {
 
-struct TopologySpec {
-  // "preset", "ring", "grid", "complete", "random_tree", "erdos_renyi",
-  // "small_world", "scale_free" or "edges".
-  std::string kind;
-  std::string preset;      // kind == "preset"
-  std::uint32_t n = 0;     // generated kinds (grid: rows * cols)
-  std::uint32_t rows = 0, cols = 0;
-  std::uint32_t k = 0;     // small_world: each node's initial ring neighbours (even)
-  std::uint32_t m = 0;     // scale_free: links each new node brings
-  double p = 0;            // erdos_renyi: link probability; small_world: rewiring probability
-  std::vector<std::string> nodes;                              // kind == "edges"
-  std::vector<std::pair<std::string, std::string>> edges;      // kind == "edges"
-  // A generated graph with several components: true joins them with extra
-  // links (see topology_gen.h); false rejects the run.
-  bool connect = true;
+// The topology kit and durations lived in sim/ before they had folders of
+// their own (topology/, config/); the simulator keeps its spellings of them.
+using herd::generate_topology;
+using herd::GeneratedTopology;
+using herd::node_names;
+using herd::parse_duration;
+using herd::TopologySpec;
 
-  bool generated() const { return kind != "preset" && kind != "edges"; }
-};
 
 struct LinkOverride {
   std::string field;  // e.g. "network.links[1]", for errors found at run time
@@ -93,8 +87,7 @@ struct Scenario {
   std::vector<std::uint64_t> seeds;
   Nanos duration = 0;
   TopologySpec topology;
-  std::string strategy = "flooding";  // "flooding" or "gossip"
-  std::uint32_t gossip_fanout = 2;     // gossip: neighbours each new report goes to
+  StrategySpec strategy;     // flooding unless the file says otherwise
   NetworkSpec network;
   ClientsSpec clients;
   SkewSpec skew;

@@ -17,8 +17,4 @@ std::vector<Scenario> load_scenario_file(const std::string& path);
 // The same from text; `file` names it in errors.
 std::vector<Scenario> parse_scenario_text(const std::string& text, const std::string& file);
 
-// Names of a topology's servers before it is generated: preset or edge-list
-// names, or "n0" .. "n<N-1>" for generated kinds.
-std::vector<std::string> node_names(const TopologySpec& spec);
-
 }  // namespace herd::sim

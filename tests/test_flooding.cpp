@@ -5,7 +5,7 @@
 #include <string>
 
 #include "engine/memory/memory_network.h"
-#include "herd/presets.h"
+#include "topology/presets.h"
 
 using namespace herd;
 using memory::MemoryNetwork;

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "harness/faults.h"
-#include "herd/presets.h"
+#include "topology/presets.h"
 #include "sim/scenario_error.h"
 #include "sim/scenario_loader.h"
 

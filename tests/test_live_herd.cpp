@@ -6,8 +6,8 @@
 #include <string>
 #include <thread>
 
-#include "herd/presets.h"
 #include "test_live_support.h"
+#include "topology/presets.h"
 
 using namespace herd::live;
 using namespace herd::live::test;

@@ -14,8 +14,8 @@
 #include "test_live_support.h"
 #include "tests/support/fake_http_server.h"
 
+#include "engine/places/offline_places.h"
 #include "engine/places/offline_provider.h"
-#include "herd/offline_places.h"
 
 using herd::PlacesQuery;
 using herd::PlacesResult;

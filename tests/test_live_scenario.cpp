@@ -9,8 +9,6 @@
 #include <set>
 #include <tuple>
 
-#include "herd/presets.h"
-#include "herd/topology.h"
 #include "harness/live_run.h"
 #include "results/reader.h"
 #include "results/store.h"
@@ -18,6 +16,8 @@
 #include "sim/scenario_error.h"
 #include "sim/scenario_loader.h"
 #include "test_live_support.h"
+#include "topology/presets.h"
+#include "topology/topology.h"
 
 using namespace herd;
 
@@ -184,6 +184,20 @@ TEST_CASE("herd live refuses scenarios it cannot run, naming the field") {
   }
   CHECK_NOTHROW(harness::check_live_scenario(
       scenario(R"({"name": "ok", "duration": "1s", "topology": {"kind": "ring", "n": 64}})")));
+}
+
+TEST_CASE("herd live runs a gossip scenario: the servers gossip, the run names the strategy") {
+  const sim::Scenario s = scenario(R"({
+    "name": "live-gossip", "duration": "1s", "topology": {"preset": "hill"},
+    "strategy": {"name": "gossip", "fanout": 5}, "clients": {"count": 4, "report_interval": "250ms"}})");
+  CHECK_NOTHROW(harness::check_live_scenario(s));
+  harness::LiveRunOptions o;
+  o.speed = 4;
+  const auto out = harness::run_scenario_live(s, 1, o);
+  CHECK(out.record.info.strategy == "gossip(fanout=5)");
+  CHECK(out.iamats_sent > 0);
+  // A fanout above every server's degree reaches everyone, as flooding does.
+  CHECK(out.record.summary.coverage == 1.0);
 }
 
 TEST_CASE("herd live --duration shortens a scenario as if its file said so") {

@@ -19,7 +19,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "herd/presets.h"
+#include "topology/presets.h"
 
 namespace herd::live::test {
 

@@ -12,7 +12,7 @@
 
 #include "engine/asio/herd_config.h"
 #include "engine/asio/live_server.h"
-#include "herd/topology.h"
+#include "topology/topology.h"
 
 namespace herd::live::test {
 

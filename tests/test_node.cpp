@@ -3,8 +3,8 @@
 #include <string>
 
 #include "engine/memory/memory_network.h"
-#include "herd/offline_places.h"
-#include "herd/presets.h"
+#include "engine/places/offline_places.h"
+#include "topology/presets.h"
 
 using namespace herd;
 using memory::MemoryNetwork;

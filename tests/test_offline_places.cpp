@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "herd/offline_places.h"
+#include "engine/places/offline_places.h"
 
 using namespace herd;
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "engine/virtual/virtual_network.h"
-#include "herd/presets.h"
+#include "topology/presets.h"
 
 using namespace herd;
 using virt::LatencyModel;

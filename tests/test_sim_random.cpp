@@ -3,9 +3,9 @@
 #include <cmath>
 #include <vector>
 
+#include "config/duration.h"
 #include "engine/virtual/latency_model.h"
 #include "engine/virtual/random.h"
-#include "sim/duration.h"
 
 using namespace herd;
 using virt::LatencyModel;
@@ -90,7 +90,7 @@ TEST_CASE("latency models: bounds - clamping and descriptions") {
 }
 
 TEST_CASE("durations parse exactly into nanoseconds") {
-  using sim::parse_duration;
+  using herd::parse_duration;
   CHECK(parse_duration("1.5s") == 1'500'000'000);
   CHECK(parse_duration("250ms") == 250'000'000);
   CHECK(parse_duration("20us") == 20'000);

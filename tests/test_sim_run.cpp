@@ -9,9 +9,9 @@
 #include <map>
 #include <queue>
 
-#include "herd/presets.h"
 #include "results/store.h"
 #include "test_sim_run_support.h"
+#include "topology/presets.h"
 
 using namespace herd;
 using simtest::canonical;

@@ -45,7 +45,8 @@ TEST_CASE("the base scenario is valid - with defaults filled in") {
   REQUIRE(points.size() == 1);
   CHECK(points[0].seeds == std::vector<std::uint64_t>{1});
   CHECK(points[0].duration == 10'000'000'000);
-  CHECK(points[0].strategy == "flooding");
+  CHECK(points[0].strategy == herd::StrategySpec{});
+  CHECK(points[0].strategy.describe() == "flooding");
   CHECK(points[0].sweep_point == "{}");
 }
 
@@ -165,12 +166,22 @@ TEST_CASE("a key repeated in one object is an error, named by its path") {
 }
 
 TEST_CASE("strategy: gossip takes a fanout, flooding does not") {
-  CHECK(parse_scenario_text(base(R"("strategy": {"name": "gossip", "fanout": 4})"), "ok.json")[0].gossip_fanout == 4);
-  CHECK(parse_scenario_text(base(R"("strategy": "gossip")"), "ok.json")[0].gossip_fanout == 2);
+  using Kind = herd::StrategySpec::Kind;
+  const auto four = parse_scenario_text(base(R"("strategy": {"name": "gossip", "fanout": 4})"), "ok.json")[0].strategy;
+  CHECK(four.kind == Kind::Gossip);
+  CHECK(four.fanout == 4);
+  CHECK(four.describe() == "gossip(fanout=4)");
+  const auto plain = parse_scenario_text(base(R"("strategy": "gossip")"), "ok.json")[0].strategy;
+  CHECK(plain.kind == Kind::Gossip);
+  CHECK(plain.fanout == 2);
+  CHECK(parse_scenario_text(base(R"("strategy": {"name": "flooding"})"), "ok.json")[0].strategy.kind == Kind::Flooding);
+  expect_error(base(R"("strategy": 3)"), "strategy", "expected an object, got number");
+  expect_error(base(R"("strategy": {"name": "gossip", "fan": 3})"), "strategy.fan", "unknown field (expected one of: name, fanout)");
+  expect_error(base(R"("strategy": {"fanout": 3})"), "strategy.name", "missing required field");
   expect_error(base(R"("strategy": {"name": "gossip", "fanout": 0})"), "strategy.fanout", "must be from 1 to 1000");
   expect_error(base(R"("strategy": {"name": "flooding", "fanout": 2})"), "strategy.fanout",
                "only the gossip strategy takes a fanout");
-  expect_error(base(R"("strategy": "epidemic")"), "strategy", "flooding");
+  expect_error(base(R"("strategy": "epidemic")"), "strategy", "'epidemic' is not one of: flooding, gossip");
 }
 
 TEST_CASE("a number too large for a double is an error naming its field, not an abort") {

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <queue>
 
-#include "sim/topology_gen.h"
+#include "topology/topology_gen.h"
 
 using namespace herd;
-using sim::TopologySpec;
+using herd::TopologySpec;
 
 namespace {
 
@@ -50,7 +50,7 @@ TopologySpec spec(const char* kind, std::uint32_t n) {
 }  // namespace
 
 TEST_CASE("ring - grid - complete: exact sizes and degrees") {
-  auto ring = sim::generate_topology(spec("ring", 10), 1).topology;
+  auto ring = generate_topology(spec("ring", 10), 1).topology;
   CHECK(ring.size() == 10);
   CHECK(ring.links.size() == 10);
   for (const auto& nb : ring.adjacency()) CHECK(nb.size() == 2);
@@ -60,14 +60,14 @@ TEST_CASE("ring - grid - complete: exact sizes and degrees") {
   g.rows = 4;
   g.cols = 5;
   g.n = 20;
-  auto grid = sim::generate_topology(g, 1).topology;
+  auto grid = generate_topology(g, 1).topology;
   CHECK(grid.size() == 20);
   CHECK(grid.links.size() == 2 * 4 * 5 - 4 - 5);
   const auto adj = grid.adjacency();
   CHECK(adj[0].size() == 2);   // a corner
   CHECK(adj[6].size() == 4);   // an inner cell
 
-  auto complete = sim::generate_topology(spec("complete", 7), 1).topology;
+  auto complete = generate_topology(spec("complete", 7), 1).topology;
   CHECK(complete.links.size() == 21);
   for (auto* t : {&ring, &grid, &complete}) {
     CHECK(connected(*t));
@@ -76,14 +76,14 @@ TEST_CASE("ring - grid - complete: exact sizes and degrees") {
 }
 
 TEST_CASE("random tree and scale-free graphs are connected by construction") {
-  auto tree = sim::generate_topology(spec("random_tree", 500), 3);
+  auto tree = generate_topology(spec("random_tree", 500), 3);
   CHECK(tree.topology.links.size() == 499);
   CHECK(connected(tree.topology));
   CHECK(tree.added_links == 0);
 
   TopologySpec sf = spec("scale_free", 2000);
   sf.m = 2;
-  auto ba = sim::generate_topology(sf, 3);
+  auto ba = generate_topology(sf, 3);
   // A triangle (m+1 clique) then m links per further node.
   CHECK(ba.topology.links.size() == 3 + (2000 - 3) * 2);
   CHECK(connected(ba.topology));
@@ -101,7 +101,7 @@ TEST_CASE("small world: n*k/2 links before deduplication - connected - seeded") 
   TopologySpec sw = spec("small_world", 1000);
   sw.k = 6;
   sw.p = 0.1;
-  auto a = sim::generate_topology(sw, 42), b = sim::generate_topology(sw, 42), c = sim::generate_topology(sw, 43);
+  auto a = generate_topology(sw, 42), b = generate_topology(sw, 42), c = generate_topology(sw, 43);
   CHECK(a.topology.size() == 1000);
   CHECK(a.topology.links.size() <= 3000 + a.added_links);
   CHECK(a.topology.links.size() > 2900);
@@ -115,15 +115,15 @@ TEST_CASE("small world: n*k/2 links before deduplication - connected - seeded") 
 TEST_CASE("a disconnected Erdos-Renyi graph is joined by a chain - or rejected") {
   TopologySpec er = spec("erdos_renyi", 200);
   er.p = 0.002;  // far below the connectivity threshold: many components
-  auto g = sim::generate_topology(er, 5);
+  auto g = generate_topology(er, 5);
   CHECK(g.components > 10);
   CHECK(g.added_links == g.components - 1);
   CHECK(connected(g.topology));
   CHECK(simple(g.topology));
   er.connect = false;
-  CHECK_THROWS_WITH(sim::generate_topology(er, 5), Catch::Contains("components"));
+  CHECK_THROWS_WITH(generate_topology(er, 5), Catch::Contains("components"));
   er.p = 0.2;  // dense: connected as generated
-  auto dense = sim::generate_topology(er, 5);
+  auto dense = generate_topology(er, 5);
   CHECK(dense.components == 1);
   CHECK(dense.added_links == 0);
 }
@@ -132,13 +132,13 @@ TEST_CASE("presets and edge lists keep their names and links") {
   TopologySpec p;
   p.kind = "preset";
   p.preset = "alford";
-  auto t = sim::generate_topology(p, 1).topology;
+  auto t = generate_topology(p, 1).topology;
   CHECK(t.names.front() == "Alford");
   CHECK(t.links.size() == 5);
   TopologySpec e;
   e.kind = "edges";
   e.nodes = {"a", "b", "c"};
   e.edges = {{"c", "a"}, {"a", "b"}};
-  auto te = sim::generate_topology(e, 1).topology;
+  auto te = generate_topology(e, 1).topology;
   CHECK(te.links == std::vector<std::pair<std::size_t, std::size_t>>{{0, 1}, {0, 2}});
 }

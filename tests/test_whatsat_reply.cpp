@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "herd/offline_places.h"
+#include "engine/places/offline_places.h"
 #include "herd/whatsat_reply.h"
 
 using namespace herd;

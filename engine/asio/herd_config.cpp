@@ -19,8 +19,10 @@
 #include <nlohmann/json.hpp>
 #include <openssl/rand.h>
 
-#include "herd/presets.h"
-#include "herd/strict_json.h"
+#include "config/field_reader.h"
+#include "config/strategy_json.h"
+#include "config/strict_json.h"
+#include "topology/presets.h"
 
 namespace herd::live {
 
@@ -41,52 +43,10 @@ std::vector<std::string> HerdConfig::names() const {
 
 namespace {
 
-// Walks the JSON with the current field path, so every error can name it.
-class Reader {
- public:
-  explicit Reader(std::string source) : source_(std::move(source)) {}
-
-  [[noreturn]] void fail(const std::string& field, const std::string& reason) const {
-    throw ConfigError(source_, field.empty() ? "(top level)" : field, reason);
-  }
-
-  void only_keys(const json& obj, const std::string& path, std::initializer_list<const char*> keys) const {
-    for (auto it = obj.begin(); it != obj.end(); ++it) {
-      bool known = false;
-      for (const char* k : keys) known = known || it.key() == k;
-      if (!known) fail(join(path, it.key()), "unknown field (typo?)");
-    }
-  }
-
-  const json& object(const json& j, const std::string& path) const {
-    if (!j.is_object()) fail(path, "must be an object");
-    return j;
-  }
-
-  std::string string(const json& j, const std::string& path) const {
-    if (!j.is_string()) fail(path, "must be a string");
-    return j.get<std::string>();
-  }
-
-  std::uint64_t integer(const json& j, const std::string& path, std::uint64_t lo, std::uint64_t hi) const {
-    if (!j.is_number_integer()) fail(path, "must be an integer");
-    if (j.is_number_unsigned() || j.get<std::int64_t>() >= 0) {
-      const auto v = j.get<std::uint64_t>();
-      if (v >= lo && v <= hi) return v;
-    }
-    fail(path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
-  }
-
-  static std::string join(const std::string& path, const std::string& key) {
-    return path.empty() ? key : path + "." + key;
-  }
-  static std::string index(const std::string& path, std::size_t i) {
-    return path + "[" + std::to_string(i) + "]";
-  }
-
- private:
-  std::string source_;
-};
+// Errors are ConfigErrors, worded as herd configs have always been.
+[[noreturn]] void raise(const std::string& file, const std::string& field, const std::string& reason) {
+  throw ConfigError(file, field.empty() ? "(top level)" : field, reason);
+}
 
 bool valid_name(const std::string& s) {
   if (s.empty() || s.size() > 64) return false;
@@ -96,45 +56,41 @@ bool valid_name(const std::string& s) {
   return true;
 }
 
-std::uint16_t port_of(const Reader& r, const json& j, const std::string& path) {
-  return static_cast<std::uint16_t>(r.integer(j, path, 0, 65535));
+std::uint16_t port_of(const FieldReader& r, const json& j, const std::string& path) {
+  return static_cast<std::uint16_t>(r.uint(j, path, 0, 65535));
 }
 
-void read_servers(const Reader& r, const json& arr, HerdConfig& cfg) {
+void read_servers(const FieldReader& r, const json& arr, HerdConfig& cfg) {
   if (!arr.is_array() || arr.empty()) r.fail("servers", "must be a non-empty array");
   for (std::size_t i = 0; i < arr.size(); ++i) {
-    const std::string p = Reader::index("servers", i);
-    const json& s = r.object(arr[i], p);
-    r.only_keys(s, p, {"name", "host", "port", "peer_port", "neighbours"});
+    const std::string p = FieldReader::item("servers", i);
+    const json& s = r.object(arr[i], p, {"name", "host", "port", "peer_port", "neighbours"});
     ServerConfig sc;
-    if (!s.contains("name")) r.fail(p + ".name", "missing");
-    sc.name = r.string(s["name"], p + ".name");
+    sc.name = r.string(r.required(s, p, "name"), p + ".name");
     if (s.contains("host")) sc.host = r.string(s["host"], p + ".host");
     if (sc.host.empty()) r.fail(p + ".host", "must not be empty");
-    if (!s.contains("port")) r.fail(p + ".port", "missing");
-    sc.port = port_of(r, s["port"], p + ".port");
-    if (!s.contains("peer_port")) r.fail(p + ".peer_port", "missing");
-    sc.peer_port = port_of(r, s["peer_port"], p + ".peer_port");
+    sc.port = port_of(r, r.required(s, p, "port"), p + ".port");
+    sc.peer_port = port_of(r, r.required(s, p, "peer_port"), p + ".peer_port");
     if (s.contains("neighbours")) {
       const json& n = s["neighbours"];
       if (!n.is_array()) r.fail(p + ".neighbours", "must be an array of server names");
       for (std::size_t k = 0; k < n.size(); ++k) {
-        sc.neighbours.push_back(r.string(n[k], Reader::index(p + ".neighbours", k)));
+        sc.neighbours.push_back(r.string(n[k], FieldReader::item(p + ".neighbours", k)));
       }
     }
     cfg.servers.push_back(std::move(sc));
   }
 }
 
-void read_preset(const Reader& r, const json& j, HerdConfig& cfg) {
+void read_preset(const FieldReader& r, const json& j, HerdConfig& cfg) {
   const std::string name = r.string(j["preset"], "preset");
   const Preset* preset = find_preset(name);
   if (!preset) r.fail("preset", "unknown preset '" + name + "' (goloman, hill, riley, clark, bailey, alford)");
   if (!j.contains("base_port")) r.fail("base_port", "missing (a preset needs a base port)");
   const auto n = preset->servers.size();
-  const auto base = r.integer(j["base_port"], "base_port", 1, 65535 - n + 1);
+  const auto base = r.uint(j["base_port"], "base_port", 1, 65535 - n + 1);
   std::uint64_t peer_base = base + 1000;
-  if (j.contains("peer_base_port")) peer_base = r.integer(j["peer_base_port"], "peer_base_port", 1, 65535 - n + 1);
+  if (j.contains("peer_base_port")) peer_base = r.uint(j["peer_base_port"], "peer_base_port", 1, 65535 - n + 1);
   if (peer_base + n - 1 > 65535) r.fail("base_port", "the default peer ports (base_port + 1000) exceed 65535");
   std::string host = "127.0.0.1";
   if (j.contains("host")) host = r.string(j["host"], "host");
@@ -152,12 +108,12 @@ void read_preset(const Reader& r, const json& j, HerdConfig& cfg) {
   }
 }
 
-void check_servers(const Reader& r, const HerdConfig& cfg) {
+void check_servers(const FieldReader& r, const HerdConfig& cfg) {
   std::set<std::string> names;
   std::set<std::pair<std::string, std::uint16_t>> addresses;
   for (std::size_t i = 0; i < cfg.servers.size(); ++i) {
     const auto& s = cfg.servers[i];
-    const std::string p = Reader::index("servers", i);
+    const std::string p = FieldReader::item("servers", i);
     if (!valid_name(s.name)) r.fail(p + ".name", "must be 1-64 bytes with no white space or control characters");
     if (!names.insert(s.name).second) r.fail(p + ".name", "duplicate server name '" + s.name + "'");
     for (const auto& [port, field] : {std::pair{s.port, "port"}, std::pair{s.peer_port, "peer_port"}}) {
@@ -170,7 +126,7 @@ void check_servers(const Reader& r, const HerdConfig& cfg) {
     const auto& s = cfg.servers[i];
     std::set<std::string> seen;
     for (std::size_t k = 0; k < s.neighbours.size(); ++k) {
-      const std::string p = Reader::index(Reader::index("servers", i) + ".neighbours", k);
+      const std::string p = FieldReader::item(FieldReader::item("servers", i) + ".neighbours", k);
       const std::string& n = s.neighbours[k];
       const ServerConfig* other = cfg.find(n);
       if (!other) r.fail(p, "no server named '" + n + "'");
@@ -185,34 +141,29 @@ void check_servers(const Reader& r, const HerdConfig& cfg) {
   }
 }
 
-void read_places(const Reader& r, const json& j, PlacesConfig& pc) {
-  r.object(j, "places");
-  r.only_keys(j, "places", {"provider", "base_url", "offline_delay_ms", "timeout_ms", "ca_file"});
+void read_places(const FieldReader& r, const json& j, PlacesConfig& pc) {
+  r.object(j, "places", {"provider", "base_url", "offline_delay_ms", "timeout_ms", "ca_file"});
   if (j.contains("provider")) {
-    pc.provider = r.string(j["provider"], "places.provider");
-    if (pc.provider != "offline" && pc.provider != "google-legacy" && pc.provider != "google-new") {
-      r.fail("places.provider", "must be \"offline\", \"google-legacy\" or \"google-new\"");
-    }
+    pc.provider = r.choice(j["provider"], "places.provider", {"offline", "google-legacy", "google-new"});
   }
   if (j.contains("base_url")) pc.base_url = r.string(j["base_url"], "places.base_url");
   if (j.contains("ca_file")) pc.ca_file = r.string(j["ca_file"], "places.ca_file");
   if (j.contains("timeout_ms")) {
-    pc.timeout_ms = static_cast<std::uint32_t>(r.integer(j["timeout_ms"], "places.timeout_ms", 100, 60'000));
+    pc.timeout_ms = static_cast<std::uint32_t>(r.uint(j["timeout_ms"], "places.timeout_ms", 100, 60'000));
   }
   if (j.contains("offline_delay_ms")) {
-    pc.offline_delay_ms = static_cast<std::uint32_t>(r.integer(j["offline_delay_ms"], "places.offline_delay_ms", 0, 60'000));
+    pc.offline_delay_ms = static_cast<std::uint32_t>(r.uint(j["offline_delay_ms"], "places.offline_delay_ms", 0, 60'000));
   }
 }
 
-void read_limits(const Reader& r, const json& j, Limits& l) {
-  r.object(j, "limits");
-  r.only_keys(j, "limits", {"max_connections", "max_queued_output_bytes", "max_peer_queued_bytes",
-                            "idle_timeout_ms", "handshake_timeout_ms", "reconnect_initial_ms",
-                            "reconnect_max_ms", "max_future_skew_ms", "max_clients", "max_client_bytes",
-                            "max_connections_per_source", "max_pending_peers", "log_queue_bytes"});
+void read_limits(const FieldReader& r, const json& j, Limits& l) {
+  r.object(j, "limits", {"max_connections", "max_queued_output_bytes", "max_peer_queued_bytes",
+                         "idle_timeout_ms", "handshake_timeout_ms", "reconnect_initial_ms",
+                         "reconnect_max_ms", "max_future_skew_ms", "max_clients", "max_client_bytes",
+                         "max_connections_per_source", "max_pending_peers", "log_queue_bytes"});
   auto get = [&](const char* key, auto& field, std::uint64_t lo, std::uint64_t hi) {
     if (j.contains(key)) {
-      field = static_cast<std::remove_reference_t<decltype(field)>>(r.integer(j[key], std::string("limits.") + key, lo, hi));
+      field = static_cast<std::remove_reference_t<decltype(field)>>(r.uint(j[key], std::string("limits.") + key, lo, hi));
     }
   };
   get("max_connections", l.max_connections, 1, 1'000'000);
@@ -345,13 +296,36 @@ std::optional<std::string> read_secret_file(const std::string& path,
   return text;
 }
 
-
-}  // namespace
-
-namespace {
+// secret_file, peer_auth, secret and $HERD_SECRET.
+void read_peer_auth(const FieldReader& r, const json& j, const std::optional<std::string>& env_secret, HerdConfig& cfg) {
+  if (j.contains("secret_file")) {
+    const std::string f = r.string(j["secret_file"], "secret_file");
+    if (f.empty()) r.fail("secret_file", "must not be empty");
+    cfg.secret_file = beside_config(r.file(), f);
+  }
+  if (j.contains("peer_auth")) {
+    const bool address = r.choice(j["peer_auth"], "peer_auth", {"hmac", "address"}) == "address";
+    cfg.peer_auth = address ? PeerAuth::Address : PeerAuth::Hmac;
+  }
+  if (j.contains("secret")) cfg.secret = r.string(j["secret"], "secret");
+  if (cfg.peer_auth == PeerAuth::Address) {
+    // Documented: address mode ignores any secret, so a stale $HERD_SECRET
+    // cannot half-enable HMAC.
+    cfg.secret.clear();
+    return;
+  }
+  std::string secret_field = "secret";
+  if (env_secret && !env_secret->empty()) {
+    cfg.secret = *env_secret;
+    secret_field = std::string("secret (from $") + kSecretEnv + ")";
+  }
+  if (!cfg.secret.empty() && cfg.secret.size() < kMinSecretBytes) {
+    r.fail(secret_field, "must be at least " + std::to_string(kMinSecretBytes) + " bytes");
+  }
+}
 
 HerdConfig parse_config(std::string_view text, const std::string& source, std::optional<std::string> env_secret) {
-  const Reader r(source);
+  const FieldReader r(source, FieldReader::Wording::Terse, &raise);
   json j;
   try {
     j = parse_strict_json(text);
@@ -360,10 +334,9 @@ HerdConfig parse_config(std::string_view text, const std::string& source, std::o
   } catch (const JsonSyntaxError& e) {
     r.fail("(json)", e.what());
   }
-  r.object(j, "");
-  r.only_keys(j, "", {"comment", "preset", "host", "base_port", "peer_base_port", "servers", "places",
-                      "log_dir", "log_lines", "limits", "secret", "peer_auth", "secret_file", "data_dir",
-                      "durability", "log_max_bytes", "log_keep"});
+  r.object(j, "", {"comment", "preset", "host", "base_port", "peer_base_port", "servers", "places",
+                   "log_dir", "log_lines", "limits", "secret", "peer_auth", "secret_file", "data_dir",
+                   "durability", "log_max_bytes", "log_keep", "strategy"});
   HerdConfig cfg;
   cfg.source = source;
   if (j.contains("preset") == j.contains("servers")) {
@@ -378,12 +351,10 @@ HerdConfig parse_config(std::string_view text, const std::string& source, std::o
     read_preset(r, j, cfg);
   }
   check_servers(r, cfg);
+  if (j.contains("strategy")) cfg.strategy = read_strategy(r, j["strategy"], "strategy");
   if (j.contains("places")) read_places(r, j["places"], cfg.places);
   if (j.contains("log_dir")) cfg.log_dir = r.string(j["log_dir"], "log_dir");
-  if (j.contains("log_lines")) {
-    if (!j["log_lines"].is_boolean()) r.fail("log_lines", "must be true or false");
-    cfg.log_lines = j["log_lines"].get<bool>();
-  }
+  if (j.contains("log_lines")) cfg.log_lines = r.boolean(j["log_lines"], "log_lines");
   if (j.contains("limits")) read_limits(r, j["limits"], cfg.limits);
   if (j.contains("data_dir")) {
     cfg.data_dir = r.string(j["data_dir"], "data_dir");
@@ -394,38 +365,9 @@ HerdConfig parse_config(std::string_view text, const std::string& source, std::o
     if (!d) r.fail("durability", "must be \"fsync\", \"batch\" or \"off\"");
     cfg.durability = *d;
   }
-  if (j.contains("log_max_bytes")) cfg.log_max_bytes = r.integer(j["log_max_bytes"], "log_max_bytes", 4096, 1ull << 40);
-  if (j.contains("log_keep")) cfg.log_keep = static_cast<std::uint32_t>(r.integer(j["log_keep"], "log_keep", 1, 100));
-  if (j.contains("secret_file")) {
-    const std::string f = r.string(j["secret_file"], "secret_file");
-    if (f.empty()) r.fail("secret_file", "must not be empty");
-    cfg.secret_file = beside_config(source, f);
-  }
-  if (j.contains("peer_auth")) {
-    const std::string a = r.string(j["peer_auth"], "peer_auth");
-    if (a == "hmac") {
-      cfg.peer_auth = PeerAuth::Hmac;
-    } else if (a == "address") {
-      cfg.peer_auth = PeerAuth::Address;
-    } else {
-      r.fail("peer_auth", "must be \"hmac\" or \"address\"");
-    }
-  }
-  if (j.contains("secret")) cfg.secret = r.string(j["secret"], "secret");
-  if (cfg.peer_auth == PeerAuth::Address) {
-    // Documented: address mode ignores any secret, so a stale $HERD_SECRET
-    // cannot half-enable HMAC.
-    cfg.secret.clear();
-    return cfg;
-  }
-  std::string secret_field = "secret";
-  if (env_secret && !env_secret->empty()) {
-    cfg.secret = *env_secret;
-    secret_field = std::string("secret (from $") + kSecretEnv + ")";
-  }
-  if (!cfg.secret.empty() && cfg.secret.size() < kMinSecretBytes) {
-    r.fail(secret_field, "must be at least " + std::to_string(kMinSecretBytes) + " bytes");
-  }
+  if (j.contains("log_max_bytes")) cfg.log_max_bytes = r.uint(j["log_max_bytes"], "log_max_bytes", 4096, 1ull << 40);
+  if (j.contains("log_keep")) cfg.log_keep = static_cast<std::uint32_t>(r.uint(j["log_keep"], "log_keep", 1, 100));
+  read_peer_auth(r, j, env_secret, cfg);
   return cfg;
 }
 

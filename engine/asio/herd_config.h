@@ -12,7 +12,9 @@
 #include <string_view>
 #include <vector>
 
+#include "config/field_error.h"
 #include "engine/durable/durability.h"
+#include "herd/strategy_spec.h"
 #include "herd/types.h"
 
 namespace herd::live {
@@ -70,6 +72,7 @@ struct HerdConfig {
   std::string log_dir;   // empty: no log files
   bool log_lines = true; // log every line in and out (connects/drops always)
   Limits limits;
+  StrategySpec strategy;  // how each server propagates new reports (default flooding)
   PeerAuth peer_auth = PeerAuth::Hmac;
   // Hmac: the shared secret (from "secret", $HERD_SECRET or secret_file).
   // Empty after parse_herd_config without either: the server refuses to start.
@@ -90,14 +93,10 @@ struct HerdConfig {
 };
 
 // A bad config: what() is "<file>: <field path>: <reason>".
-class ConfigError : public std::runtime_error {
+class ConfigError : public FieldError {
  public:
   ConfigError(const std::string& file, const std::string& field, const std::string& reason)
-      : std::runtime_error(file + ": " + field + ": " + reason), field_(field) {}
-  const std::string& field() const { return field_; }
-
- private:
-  std::string field_;
+      : FieldError(file, field, reason) {}
 };
 
 // The environment variable that supplies (and overrides) the shared secret.
@@ -110,7 +109,7 @@ inline constexpr std::size_t kMinSecretBytes = 16;
 inline constexpr std::size_t kGeneratedSecretBytes = 32;
 // A fresh random secret (kGeneratedSecretBytes from OpenSSL's CSPRNG, in
 // hex), for secret files and for herds started in-process (herd live,
-// bench-live). Throws std::runtime_error if no random bytes are available.
+// herd_live_bench). Throws std::runtime_error if no random bytes are available.
 std::string generate_secret();
 
 // Parses and validates config text. `source` names it in errors and is the

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <random>
 
 #include <boost/asio/post.hpp>
 
@@ -71,7 +72,7 @@ ServerState::ServerState(const HerdConfig& cfg, const ServerConfig& me, ServerOp
   places = options.places ? options.places(io, config) : make_places_provider(io, config);
   const bool durable_table = !config.data_dir.empty() && config.durability != Durability::Off;
   nc.persist = durable_table;
-  node = std::make_unique<Node>(std::move(nc), *this, clients, make_flooding());
+  node = std::make_unique<Node>(std::move(nc), *this, clients, make_strategy(config.strategy, std::random_device{}()));
 
   std::size_t index = 0;
   while (index < config.servers.size() && config.servers[index].name != self.name) ++index;

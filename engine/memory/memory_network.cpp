@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "herd/offline_places.h"
+#include "engine/places/offline_places.h"
 
 namespace herd::memory {
 

@@ -14,7 +14,7 @@
 
 #include "herd/line_framer.h"
 #include "herd/node.h"
-#include "herd/topology.h"
+#include "topology/topology.h"
 
 namespace herd::memory {
 

@@ -7,7 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "herd/offline_places.h"
+#include "engine/places/offline_places.h"
 
 namespace herd::places {
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "engine/places/offline_places.h"
 #include "engine/virtual/huge_pages.h"
-#include "herd/offline_places.h"
 
 namespace herd::virt {
 

@@ -29,7 +29,7 @@
 #include "engine/virtual/network_observer.h"
 #include "herd/client_directory.h"
 #include "herd/node.h"
-#include "herd/topology.h"
+#include "topology/topology.h"
 
 namespace herd::virt {
 

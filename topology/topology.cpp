@@ -1,4 +1,4 @@
-#include "herd/topology.h"
+#include "topology/topology.h"
 
 #include <algorithm>
 

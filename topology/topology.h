@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "herd/presets.h"
+#include "topology/presets.h"
 
 namespace herd {
 

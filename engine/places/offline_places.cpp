@@ -1,4 +1,4 @@
-#include "herd/offline_places.h"
+#include "engine/places/offline_places.h"
 
 #include <algorithm>
 #include <array>

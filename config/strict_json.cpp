@@ -1,4 +1,4 @@
-#include "herd/strict_json.h"
+#include "config/strict_json.h"
 
 #include <cerrno>
 #include <cstdio>

@@ -10,13 +10,15 @@
 // server index and each one's smallest server is linked to the previous
 // one's — a deterministic chain of C-1 extra links, counted in
 // `added_links`. Otherwise generation fails with std::invalid_argument.
+//
+// Boost.Graph stays inside topology_gen.cpp; this header needs none of it.
 #include <cstdint>
 #include <string>
 
-#include "herd/topology.h"
-#include "sim/scenario.h"
+#include "topology/topology.h"
+#include "topology/topology_spec.h"
 
-namespace herd::sim {
+namespace herd {
 
 struct GeneratedTopology {
   Topology topology;
@@ -27,4 +29,4 @@ struct GeneratedTopology {
 
 GeneratedTopology generate_topology(const TopologySpec& spec, std::uint64_t seed);
 
-}  // namespace herd::sim
+}  // namespace herd

@@ -1,9 +1,9 @@
-#include "sim/duration.h"
+#include "config/duration.h"
 
 #include <cstdint>
 #include <limits>
 
-namespace herd::sim {
+namespace herd {
 
 std::optional<Nanos> parse_duration(std::string_view text) {
   bool negative = false;
@@ -43,4 +43,4 @@ std::optional<Nanos> parse_duration(std::string_view text) {
   return negative ? -value : value;
 }
 
-}  // namespace herd::sim
+}  // namespace herd

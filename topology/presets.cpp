@@ -1,4 +1,4 @@
-#include "herd/presets.h"
+#include "topology/presets.h"
 
 namespace herd {
 

@@ -1,0 +1,29 @@
+#include "config/strategy_json.h"
+
+namespace herd {
+
+namespace {
+
+StrategySpec::Kind kind_of(const std::string& name) {
+  return name == "gossip" ? StrategySpec::Kind::Gossip : StrategySpec::Kind::Flooding;
+}
+
+}  // namespace
+
+StrategySpec read_strategy(const FieldReader& r, const nlohmann::json& j, const std::string& path) {
+  StrategySpec spec;
+  if (j.is_string()) {
+    spec.kind = kind_of(r.choice(j, path, {"flooding", "gossip"}));
+    return spec;
+  }
+  r.object(j, path, {"name", "fanout"});
+  spec.kind = kind_of(r.choice(r.required(j, path, "name"), FieldReader::child(path, "name"), {"flooding", "gossip"}));
+  if (const auto* f = FieldReader::optional(j, "fanout")) {
+    const std::string fp = FieldReader::child(path, "fanout");
+    if (spec.kind != StrategySpec::Kind::Gossip) r.fail(fp, "only the gossip strategy takes a fanout");
+    spec.fanout = static_cast<std::uint32_t>(r.uint(*f, fp, 1, StrategySpec::kMaxFanout));
+  }
+  return spec;
+}
+
+}  // namespace herd

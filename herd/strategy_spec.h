@@ -1,0 +1,34 @@
+#pragma once
+// Which propagation strategy a herd runs, parsed once (from a scenario's or
+// a herd config's "strategy" field: config/strategy_json.h) and used alike by
+// the simulator (sim/run.cpp) and live servers (engine/asio).
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "herd/strategy.h"
+
+namespace herd {
+
+struct StrategySpec {
+  enum class Kind { Flooding, Gossip };
+  static constexpr std::uint32_t kDefaultFanout = 2;
+  static constexpr std::uint32_t kMaxFanout = 1000;
+
+  Kind kind = Kind::Flooding;
+  std::uint32_t fanout = kDefaultFanout;  // gossip: up neighbours each new report goes to
+
+  // The kind's name in files: "flooding" or "gossip".
+  const char* name() const;
+  // With its parameters, as results name the strategy (so plots per strategy
+  // tell fanouts apart): "flooding" or "gossip(fanout=N)".
+  std::string describe() const;
+
+  bool operator==(const StrategySpec&) const = default;
+};
+
+// A fresh strategy for one node. `seed` fixes gossip's random choices (the
+// simulator derives one per node and restart); flooding ignores it.
+std::unique_ptr<PropagationStrategy> make_strategy(const StrategySpec& spec, std::uint64_t seed);
+
+}  // namespace herd
