@@ -64,7 +64,7 @@ int cmd_live(int argc, char** argv) {
   }
   std::optional<Nanos> duration;
   if (vm.count("duration")) {
-    duration = sim::parse_duration(duration_text);
+    duration = parse_duration(duration_text);
     if (!duration || *duration <= 0) {
       std::cerr << "herd live: --duration: expected a positive duration such as \"5s\" or \"500ms\", got '"
                 << duration_text << "'\n";

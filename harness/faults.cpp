@@ -9,20 +9,6 @@
 
 namespace herd::harness {
 
-namespace {
-
-FaultKind kind_of(const std::string& kind) {
-  if (kind == "link_cut") return FaultKind::LinkCut;
-  if (kind == "link_restore") return FaultKind::LinkRestore;
-  if (kind == "partition") return FaultKind::Partition;
-  if (kind == "heal") return FaultKind::Heal;
-  if (kind == "crash") return FaultKind::Crash;
-  if (kind == "restart") return FaultKind::Restart;
-  throw std::logic_error("unknown fault kind '" + kind + "' (the loader checks kinds)");
-}
-
-}  // namespace
-
 std::int64_t find_link(const Topology& topo, std::uint32_t a, std::uint32_t b) {
   for (std::size_t i = 0; i < topo.links.size(); ++i) {
     const auto [x, y] = topo.links[i];
@@ -42,8 +28,7 @@ std::vector<Fault> resolve_faults(const sim::Scenario& s, const Topology& topo, 
   for (const sim::FaultSpec& spec : s.faults) {
     Fault f;
     f.at = spec.at;
-    f.kind = kind_of(spec.kind);
-    f.kind_name = spec.kind;
+    f.kind = spec.kind;
     f.target = sim::fault_target(spec);
     f.name = spec.name;
     switch (f.kind) {

@@ -14,12 +14,11 @@
 
 namespace herd::harness {
 
-enum class FaultKind : std::uint8_t { LinkCut, LinkRestore, Partition, Heal, Crash, Restart };
+using sim::FaultKind;
 
 struct Fault {
   Nanos at = 0;
   FaultKind kind = FaultKind::LinkCut;
-  std::string kind_name;  // as in the scenario and the faults rows ("link_cut", ...)
   std::string target;     // the faults row's target (sim::fault_target)
   std::size_t link = 0;   // LinkCut, LinkRestore: index into topology.links
   std::uint32_t node = 0;  // Crash, Restart

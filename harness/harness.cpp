@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "herd/client_command.h"
+#include "sim/fault_target.h"
 
 namespace herd::harness {
 
@@ -90,7 +91,7 @@ void Harness::apply_fault(const Fault& f) {
     default:
       for (const std::size_t li : state_.apply_link_fault(f)) world_->set_link_open(li, state_.open(li));
   }
-  fault_rows_.push_back({world_->now(), f.kind_name, f.target});
+  fault_rows_.push_back({world_->now(), sim::fault_kind_name(f.kind), f.target});
   metrics_.set_components(state_.components());
 }
 

@@ -19,7 +19,7 @@
 namespace herd::harness {
 
 void check_live_scenario(const sim::Scenario& s) {
-  const auto names = sim::node_names(s.topology);
+  const auto names = node_names(s.topology);
   if (names.size() > kMaxLiveServers)
     throw sim::ScenarioError(s.file, "topology",
                              std::to_string(names.size()) + " servers; herd live runs at most " +
@@ -55,9 +55,9 @@ LiveRunOutcome run_scenario_live(const sim::Scenario& s, std::uint64_t seed, con
   const auto wall_start = std::chrono::steady_clock::now();
   check_live_scenario(s);
   if (!(options.speed > 0) || !std::isfinite(options.speed)) throw std::invalid_argument("the speed must be positive");
-  sim::GeneratedTopology gen;
+  GeneratedTopology gen;
   try {
-    gen = sim::generate_topology(s.topology, seed);
+    gen = generate_topology(s.topology, seed);
   } catch (const std::invalid_argument& e) {
     throw sim::ScenarioError(s.file, "topology", e.what());
   }

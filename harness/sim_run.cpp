@@ -18,9 +18,9 @@ namespace {
 
 enum Stream : std::uint64_t { kNetwork = 1, kSkew = 3, kStrategy = 4 };  // and sim::kWorkloadStream
 
-sim::GeneratedTopology topology_of(const sim::Scenario& s, std::uint64_t seed) {
+GeneratedTopology topology_of(const sim::Scenario& s, std::uint64_t seed) {
   try {
-    return sim::generate_topology(s.topology, seed);
+    return generate_topology(s.topology, seed);
   } catch (const std::invalid_argument& e) {
     throw sim::ScenarioError(s.file, "topology", e.what());
   }
@@ -84,7 +84,7 @@ results::RunInfo run_info(const sim::Scenario& s, std::uint64_t seed, const std:
 
 RunOutcome run_scenario(const sim::Scenario& s, std::uint64_t seed, const RunOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
-  const sim::GeneratedTopology gen = topology_of(s, seed);
+  const GeneratedTopology gen = topology_of(s, seed);
   Harness harness(s, seed, gen.topology, {options.progress, false});
   VirtualWorld world(gen.topology, network_config(s, seed), harness);
   configure(world.network(), s, seed, gen.topology);

@@ -4,10 +4,28 @@
 
 namespace herd::sim {
 
+namespace {
+constexpr const char* kKindNames[] = {"link_cut", "link_restore", "partition", "heal", "crash", "restart"};
+}
+
+const char* fault_kind_name(FaultKind kind) { return kKindNames[static_cast<std::size_t>(kind)]; }
+
+std::optional<FaultKind> parse_fault_kind(std::string_view name) {
+  for (std::size_t k = 0; k < std::size(kKindNames); ++k) {
+    if (name == kKindNames[k]) return static_cast<FaultKind>(k);
+  }
+  return std::nullopt;
+}
+
 std::string fault_target(const FaultSpec& f) {
-  if (f.kind == "link_cut" || f.kind == "link_restore") return f.a + "-" + f.b;
-  if (f.kind == "heal") return f.name;
-  if (f.kind != "partition") return f.a;
+  switch (f.kind) {
+    case FaultKind::LinkCut:
+    case FaultKind::LinkRestore: return f.a + "-" + f.b;
+    case FaultKind::Heal: return f.name;
+    case FaultKind::Crash:
+    case FaultKind::Restart: return f.a;
+    case FaultKind::Partition: break;
+  }
   std::string target = f.name + ":[";
   for (std::size_t g = 0; g < f.groups.size(); ++g) {
     target += g ? "],[" : "[";

@@ -19,14 +19,6 @@
 
 namespace herd::sim {
 
-// The topology kit and durations lived in sim/ before they had folders of
-// their own (topology/, config/); the simulator keeps its spellings of them.
-using herd::generate_topology;
-using herd::GeneratedTopology;
-using herd::node_names;
-using herd::parse_duration;
-using herd::TopologySpec;
-
 
 struct LinkOverride {
   std::string field;  // e.g. "network.links[1]", for errors found at run time
@@ -59,11 +51,12 @@ struct SkewSpec {
   std::vector<std::pair<std::string, Nanos>> nodes;  // explicit skews override
 };
 
+enum class FaultKind : std::uint8_t { LinkCut, LinkRestore, Partition, Heal, Crash, Restart };
+
 struct FaultSpec {
   std::string field;  // "faults[2]"
   Nanos at = 0;
-  // "link_cut", "link_restore", "partition", "heal", "crash", "restart"
-  std::string kind;
+  FaultKind kind = FaultKind::LinkCut;  // spelt as fault_kind_name (sim/fault_target.h)
   std::string a, b;  // link ends, or a = node
   std::string name;  // partition / heal
   std::vector<std::vector<std::string>> groups;  // partition

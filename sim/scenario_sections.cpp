@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "sim/scenario_error.h"
+#include "sim/fault_target.h"
 #include "sim/scenario_fields.h"
 
 namespace herd::sim::fields {
@@ -40,15 +41,15 @@ FaultSpec read_fault(const FieldReader& r, const json& fj, const std::string& p,
   r.object(fj, p);
   FaultSpec fs;
   fs.field = p;
-  fs.kind = r.choice(r.required(fj, p, "kind"), R::child(p, "kind"),
-                     {"link_cut", "link_restore", "partition", "heal", "crash", "restart"});
-  if (fs.kind == "link_cut" || fs.kind == "link_restore") {
+  fs.kind = *parse_fault_kind(r.choice(r.required(fj, p, "kind"), R::child(p, "kind"),
+                                        {"link_cut", "link_restore", "partition", "heal", "crash", "restart"}));
+  if (fs.kind == FaultKind::LinkCut || fs.kind == FaultKind::LinkRestore) {
     r.object(fj, p, {"at", "kind", "link"});
     std::tie(fs.a, fs.b) = names.link(r.required(fj, p, "link"), R::child(p, "link"));
-  } else if (fs.kind == "crash" || fs.kind == "restart") {
+  } else if (fs.kind == FaultKind::Crash || fs.kind == FaultKind::Restart) {
     r.object(fj, p, {"at", "kind", "node"});
     fs.a = names.node(r.required(fj, p, "node"), R::child(p, "node"));
-  } else if (fs.kind == "heal") {
+  } else if (fs.kind == FaultKind::Heal) {
     r.object(fj, p, {"at", "kind", "name"});
     fs.name = r.string(r.required(fj, p, "name"), R::child(p, "name"));
   } else {
@@ -65,13 +66,13 @@ FaultSpec read_fault(const FieldReader& r, const json& fj, const std::string& p,
 void check_timeline(const FieldReader& r, const std::vector<FaultSpec>& faults) {
   std::set<std::string> active, crashed;
   for (const auto& fs : faults) {
-    if (fs.kind == "partition" && !active.insert(fs.name).second)
+    if (fs.kind == FaultKind::Partition && !active.insert(fs.name).second)
       r.fail(R::child(fs.field, "name"), "partition '" + fs.name + "' is already active at that time");
-    if (fs.kind == "heal" && !active.erase(fs.name))
+    if (fs.kind == FaultKind::Heal && !active.erase(fs.name))
       r.fail(R::child(fs.field, "name"), "no partition named '" + fs.name + "' is active at that time");
-    if (fs.kind == "crash" && !crashed.insert(fs.a).second)
+    if (fs.kind == FaultKind::Crash && !crashed.insert(fs.a).second)
       r.fail(R::child(fs.field, "node"), "server '" + fs.a + "' is already crashed at that time");
-    if (fs.kind == "restart" && !crashed.erase(fs.a))
+    if (fs.kind == FaultKind::Restart && !crashed.erase(fs.a))
       r.fail(R::child(fs.field, "node"), "server '" + fs.a + "' is not crashed at that time");
   }
 }
