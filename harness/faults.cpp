@@ -22,6 +22,16 @@ std::int64_t find_server(const Topology& topo, const std::string& name) {
   return it == topo.names.end() ? -1 : it - topo.names.begin();
 }
 
+std::size_t scenario_link(const sim::Scenario& s, const Topology& topo, std::uint64_t seed, const std::string& a,
+                          const std::string& b, const std::string& field) {
+  const std::int64_t ia = find_server(topo, a), ib = find_server(topo, b);
+  const std::int64_t li = ia < 0 || ib < 0 ? -1 : find_link(topo, static_cast<std::uint32_t>(ia), static_cast<std::uint32_t>(ib));
+  if (li < 0)
+    throw sim::ScenarioError(s.file, field, "no link " + a + "-" + b + " in the generated topology (seed " +
+                                                std::to_string(seed) + ")");
+  return static_cast<std::size_t>(li);
+}
+
 std::vector<Fault> resolve_faults(const sim::Scenario& s, const Topology& topo, std::uint64_t seed) {
   std::vector<Fault> out;
   out.reserve(s.faults.size());
@@ -33,16 +43,9 @@ std::vector<Fault> resolve_faults(const sim::Scenario& s, const Topology& topo, 
     f.name = spec.name;
     switch (f.kind) {
       case FaultKind::LinkCut:
-      case FaultKind::LinkRestore: {
-        const std::int64_t a = find_server(topo, spec.a), b = find_server(topo, spec.b);
-        const std::int64_t li = a < 0 || b < 0 ? -1 : find_link(topo, static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b));
-        if (li < 0)
-          throw sim::ScenarioError(s.file, spec.field + ".link", "no link " + spec.a + "-" + spec.b +
-                                                                     " in the generated topology (seed " +
-                                                                     std::to_string(seed) + ")");
-        f.link = static_cast<std::size_t>(li);
+      case FaultKind::LinkRestore:
+        f.link = scenario_link(s, topo, seed, spec.a, spec.b, spec.field + ".link");
         break;
-      }
       case FaultKind::Crash:
       case FaultKind::Restart: {
         const std::int64_t n = find_server(topo, spec.a);

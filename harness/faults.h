@@ -32,6 +32,12 @@ std::int64_t find_link(const Topology& topo, std::uint32_t a, std::uint32_t b);
 // Index of server `name` in the topology, or -1.
 std::int64_t find_server(const Topology& topo, const std::string& name);
 
+// The index of the link a–b that the scenario's field `field` names; throws
+// sim::ScenarioError naming that field if the topology (generated with
+// `seed`) lacks it.
+std::size_t scenario_link(const sim::Scenario& s, const Topology& topo, std::uint64_t seed, const std::string& a,
+                          const std::string& b, const std::string& field);
+
 // Throws sim::ScenarioError naming the fault's field for a link the topology
 // lacks (a generated one: `seed` says which).
 std::vector<Fault> resolve_faults(const sim::Scenario& s, const Topology& topo, std::uint64_t seed);

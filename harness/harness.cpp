@@ -6,8 +6,17 @@
 
 #include "herd/client_command.h"
 #include "sim/fault_target.h"
+#include "sim/scenario_error.h"
 
 namespace herd::harness {
+
+GeneratedTopology scenario_topology(const sim::Scenario& s, std::uint64_t seed) {
+  try {
+    return generate_topology(s.topology, seed);
+  } catch (const std::invalid_argument& e) {
+    throw sim::ScenarioError(s.file, "topology", e.what());
+  }
+}
 
 Harness::Harness(const sim::Scenario& s, std::uint64_t seed, const Topology& topo, HarnessOptions options)
     : s_(s),

@@ -18,13 +18,17 @@
 
 #include "harness/faults.h"
 #include "harness/world.h"
-#include "topology/topology.h"
 #include "results/run_record.h"
 #include "sim/metrics.h"
 #include "sim/scenario.h"
 #include "sim/workload.h"
+#include "topology/topology_gen.h"
 
 namespace herd::harness {
+
+// The scenario's topology for `seed` (generated, or its preset or edge list).
+// Throws sim::ScenarioError naming "topology" if it cannot be made.
+GeneratedTopology scenario_topology(const sim::Scenario& s, std::uint64_t seed);
 
 struct HarnessOptions {
   // Called with the fraction of scenario time done (0..1), 100 times a run.

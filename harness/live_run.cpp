@@ -55,12 +55,7 @@ LiveRunOutcome run_scenario_live(const sim::Scenario& s, std::uint64_t seed, con
   const auto wall_start = std::chrono::steady_clock::now();
   check_live_scenario(s);
   if (!(options.speed > 0) || !std::isfinite(options.speed)) throw std::invalid_argument("the speed must be positive");
-  GeneratedTopology gen;
-  try {
-    gen = generate_topology(s.topology, seed);
-  } catch (const std::invalid_argument& e) {
-    throw sim::ScenarioError(s.file, "topology", e.what());
-  }
+  const GeneratedTopology gen = scenario_topology(s, seed);
   Harness harness(s, seed, gen.topology, {options.progress, options.ignore_faults});
   LiveWorld world(s, gen.topology, {options.speed, options.log_dir, options.settle_timeout}, harness);
   LiveRunOutcome out;

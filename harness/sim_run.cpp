@@ -18,14 +18,6 @@ namespace {
 
 enum Stream : std::uint64_t { kNetwork = 1, kSkew = 3, kStrategy = 4 };  // and sim::kWorkloadStream
 
-GeneratedTopology topology_of(const sim::Scenario& s, std::uint64_t seed) {
-  try {
-    return generate_topology(s.topology, seed);
-  } catch (const std::invalid_argument& e) {
-    throw sim::ScenarioError(s.file, "topology", e.what());
-  }
-}
-
 virt::NetworkConfig network_config(const sim::Scenario& s, std::uint64_t seed) {
   virt::NetworkConfig cfg;
   cfg.seed = virt::derive_seed(seed, kNetwork);
@@ -46,14 +38,9 @@ virt::NetworkConfig network_config(const sim::Scenario& s, std::uint64_t seed) {
 // Per-link latency and loss overrides, then clock skews.
 void configure(virt::VirtualNetwork& net, const sim::Scenario& s, std::uint64_t seed, const Topology& topo) {
   for (const auto& o : s.network.links) {
-    const std::int64_t a = find_server(topo, o.a), b = find_server(topo, o.b);
-    const std::int64_t li = a < 0 || b < 0 ? -1 : find_link(topo, static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b));
-    if (li < 0)
-      throw sim::ScenarioError(s.file, o.field + ".between", "no link " + o.a + "-" + o.b +
-                                                                 " in the generated topology (seed " +
-                                                                 std::to_string(seed) + ")");
-    if (o.latency) net.set_link_latency(static_cast<std::size_t>(li), *o.latency);
-    if (o.loss) net.set_link_loss(static_cast<std::size_t>(li), *o.loss);
+    const std::size_t li = scenario_link(s, topo, seed, o.a, o.b, o.field + ".between");
+    if (o.latency) net.set_link_latency(li, *o.latency);
+    if (o.loss) net.set_link_loss(li, *o.loss);
   }
   virt::Rng skew_rng(virt::derive_seed(seed, kSkew));
   const auto n = static_cast<std::uint32_t>(topo.size());
@@ -84,7 +71,7 @@ results::RunInfo run_info(const sim::Scenario& s, std::uint64_t seed, const std:
 
 RunOutcome run_scenario(const sim::Scenario& s, std::uint64_t seed, const RunOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
-  const GeneratedTopology gen = topology_of(s, seed);
+  const GeneratedTopology gen = scenario_topology(s, seed);
   Harness harness(s, seed, gen.topology, {options.progress, false});
   VirtualWorld world(gen.topology, network_config(s, seed), harness);
   configure(world.network(), s, seed, gen.topology);
