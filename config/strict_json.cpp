@@ -54,94 +54,107 @@ std::string read_text_file(const std::string& path) {
   return text;
 }
 
-nlohmann::json parse_strict_json(std::string_view text) {
-  using json = nlohmann::json;
+namespace {
+
+// Follows the parse, so a duplicate key and a number too large for a double
+// can be named by their path ("servers[1].name").
+class PathTracker {
+ public:
+  // nlohmann's parser callback: tracks the path, refuses duplicate keys.
+  void on_event(nlohmann::json::parse_event_t event, const nlohmann::json& parsed) {
+    using E = nlohmann::json::parse_event_t;
+    switch (event) {
+      case E::object_start:
+      case E::array_start:
+        element_starts();
+        stack_.emplace_back();
+        stack_.back().array = event == E::array_start;
+        break;
+      case E::object_end:
+      case E::array_end:
+        stack_.pop_back();
+        break;
+      case E::key: {
+        Frame& f = stack_.back();
+        f.key = parsed.get<std::string>();
+        if (!f.keys.insert(f.key).second) throw DuplicateKeyError(join(prefix(stack_.size() - 1), f.key), f.key);
+        break;
+      }
+      case E::value:
+        element_starts();
+        break;
+    }
+  }
+
+  // The path of the scalar being read. Scalars are not on the stack, so the
+  // innermost frame holds it: an object at its current key, an array at the
+  // element after the last one finished.
+  std::string scalar_path() const {
+    if (stack_.empty()) return "";
+    const Frame& f = stack_.back();
+    const std::string p = prefix(stack_.size() - 1);
+    return f.array ? p + "[" + std::to_string(f.index + 1) + "]" : join(p, f.key);
+  }
+
+ private:
   struct Frame {
     bool array = false;
-    long index = -1;              // array: the element being read
-    std::string key;              // object: the key being read
-    std::set<std::string> keys;   // object: keys seen so far
+    long index = -1;             // array: the element being read
+    std::string key;             // object: the key being read
+    std::set<std::string> keys;  // object: keys seen so far
   };
-  std::vector<Frame> stack;
-  auto element_starts = [&] {
-    if (!stack.empty() && stack.back().array) ++stack.back().index;
-  };
+  static std::string join(const std::string& path, const std::string& key) {
+    return path + (path.empty() ? "" : ".") + key;
+  }
+  void element_starts() {
+    if (!stack_.empty() && stack_.back().array) ++stack_.back().index;
+  }
   // The path of frames [0, n) with each frame's element in progress.
-  auto prefix = [&](std::size_t n) {
+  std::string prefix(std::size_t n) const {
     std::string p;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (stack[i].array) {
-        p += "[" + std::to_string(stack[i].index) + "]";
-      } else {
-        p += (p.empty() ? "" : ".") + stack[i].key;
-      }
-    }
+    for (std::size_t i = 0; i < n; ++i)
+      p = stack_[i].array ? p + "[" + std::to_string(stack_[i].index) + "]" : join(p, stack_[i].key);
     return p;
-  };
-  auto path_to = [&](const std::string& key) {
-    const std::string p = prefix(stack.size() - 1);
-    return p + (p.empty() ? "" : ".") + key;
-  };
+  }
+  std::vector<Frame> stack_;
+};
+
+JsonSyntaxError syntax_error(const nlohmann::json::parse_error& e, std::string_view text) {
+  const std::string what = e.what();
+  // "... at line L, column C: ...": nlohmann counts lines as people do.
+  unsigned long l = 0, c = 0;
+  const auto at = what.find("at line ");
+  if (at != std::string::npos && std::sscanf(what.c_str() + at, "at line %lu, column %lu:", &l, &c) == 2)
+    return JsonSyntaxError(l, c, plain_reason(what));
+  const auto [line, col] = line_column(text, e.byte);
+  return JsonSyntaxError(line, col, plain_reason(what));
+}
+
+// Only a number can be out of range while parsing (a float that overflows a
+// double: 1e400).
+JsonPathError overflow_error(const nlohmann::json::out_of_range& e, const std::string& path) {
+  std::string number;
+  const std::string what = e.what();
+  if (const auto q = what.find('\''), q2 = what.rfind('\''); q != std::string::npos && q2 > q)
+    number = what.substr(q + 1, q2 - q - 1) + " ";
+  return JsonPathError(path, "the number " + number + "is too large (beyond the range of a double)");
+}
+
+}  // namespace
+
+nlohmann::json parse_strict_json(std::string_view text) {
+  using json = nlohmann::json;
+  PathTracker tracker;
   json::parser_callback_t check = [&](int, json::parse_event_t event, json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start:
-        element_starts();
-        stack.push_back({});
-        break;
-      case json::parse_event_t::array_start:
-        element_starts();
-        stack.emplace_back();
-        stack.back().array = true;
-        break;
-      case json::parse_event_t::object_end:
-      case json::parse_event_t::array_end:
-        stack.pop_back();
-        break;
-      case json::parse_event_t::key: {
-        Frame& f = stack.back();
-        f.key = parsed.get<std::string>();
-        if (!f.keys.insert(f.key).second) throw DuplicateKeyError(path_to(f.key), f.key);
-        break;
-      }
-      case json::parse_event_t::value:
-        element_starts();
-        break;
-    }
+    tracker.on_event(event, parsed);
     return true;
   };
   try {
     return json::parse(text, check);
   } catch (const json::parse_error& e) {
-    const std::string what = e.what();
-    // "... at line L, column C: ...": nlohmann counts lines as people do.
-    unsigned long l = 0, c = 0;
-    const auto at = what.find("at line ");
-    if (at != std::string::npos && std::sscanf(what.c_str() + at, "at line %lu, column %lu:", &l, &c) == 2) {
-      throw JsonSyntaxError(l, c, plain_reason(what));
-    }
-    const auto [line, col] = line_column(text, e.byte);
-    throw JsonSyntaxError(line, col, plain_reason(what));
+    throw syntax_error(e, text);
   } catch (const json::out_of_range& e) {
-    // Only a number can be out of range while parsing (a float that
-    // overflows a double: 1e400). Scalars are not on the stack, so the
-    // innermost frame holds it: an object at its current key, an array at
-    // the element after the last one finished.
-    std::string path;
-    if (!stack.empty()) {
-      const Frame& f = stack.back();
-      path = prefix(stack.size() - 1);
-      if (f.array) {
-        path += "[" + std::to_string(f.index + 1) + "]";
-      } else {
-        path += (path.empty() ? "" : ".") + f.key;
-      }
-    }
-    std::string number;
-    const std::string what = e.what();
-    if (const auto q = what.find('\''), q2 = what.rfind('\''); q != std::string::npos && q2 > q) {
-      number = what.substr(q + 1, q2 - q - 1) + " ";
-    }
-    throw JsonPathError(path, "the number " + number + "is too large (beyond the range of a double)");
+    throw overflow_error(e, tracker.scalar_path());
   } catch (const json::exception& e) {
     // Not expected from parsing; still no library message or crash.
     throw JsonPathError("", plain_reason(e.what()));
