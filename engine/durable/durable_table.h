@@ -23,12 +23,11 @@
 #include <vector>
 
 #include "engine/durable/durability.h"
-
-namespace herd::sqlite {
-class Db;
-}
+#include "engine/durable/table_log.h"
 
 namespace herd::durable {
+
+class TableSnapshot;
 
 // Durability (engine/durable/durability.h): Off means callers keep no table
 // at all (they never construct a DurableTable).
@@ -132,37 +131,15 @@ class DurableTable {
   Stats stats() const;
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    // Not noexcept on purpose: libstdc++ then caches each key's hash in its
-    // node, so walking a bucket compares cached hashes instead of rehashing
-    // every key it passes.
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  using Pending = std::unordered_map<std::string, std::string, Hash, std::equal_to<>>;
-
-  void open_or_create(const std::string& server);
-  // Reads and checks the log (reads only); the newest line per client in log
-  // order, and the size of its valid part (a torn last line excluded).
-  struct LogContents {
-    Pending lines;
-    std::uint64_t valid_bytes = 0;
-    bool exists = false;
-  };
-  LogContents read_log(const std::string& server) const;
-  // Writes header + `lines` to "<log>.tmp", fdatasyncs it, renames it over
-  // the log, fsyncs the directory and reopens log_fd_ (under log_mu_).
-  void rewrite_log(const std::vector<std::string_view>& lines);
+  void open(const std::string& server);
   // Appends every pending line to the log and fdatasyncs (under log_mu_).
   // Returns false, after marking the lines pending again and setting
   // last_error_, on failure.
   bool commit_round();
-  void append_round();
   // Applies the lines logged since the last checkpoint to SQLite, then
   // rewrites the log with only the lines logged meanwhile. Returns false
   // (setting last_error_) on failure; nothing is lost.
   bool checkpoint_round();
-  void write_rows(std::vector<std::pair<std::string, std::string>>& rows);
   void commit_loop();
   void checkpoint_loop();
   void stop_threads();
@@ -182,22 +159,19 @@ class DurableTable {
     std::string logged;  // the newest line in the log
     bool since = false;  // logged since the last checkpoint's snapshot (in since_)
   };
-  using Entries = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;
+  using Entries = std::unordered_map<std::string, Entry, StringKeyHash, std::equal_to<>>;
   using EntryPtr = Entries::value_type*;
 
-  // The SQLite connection: only under ckpt_mu_ (one checkpoint at a time).
+  // The SQLite file: only under ckpt_mu_ (one checkpoint at a time).
   std::mutex ckpt_mu_;
-  std::unique_ptr<sqlite::Db> db_;
+  std::unique_ptr<TableSnapshot> snapshot_;
 
   // The log: only under log_mu_. Lock order: ckpt_mu_, log_mu_, mu_.
   std::mutex log_mu_;
-  int log_fd_ = -1;
-  std::uint64_t log_size_ = 0;  // bytes of complete, fdatasync'ed records
-  bool tail_dirty_ = false;     // a failed append may have left bytes past log_size_
-  std::vector<EntryPtr> round_;      // the entries being appended
-  std::vector<std::size_t> offsets_;  // where each one's record starts in buf_
-  std::vector<EntryPtr> since_;      // entries logged since the last checkpoint's snapshot
-  std::string buf_;
+  TableLog log_;
+  std::vector<EntryPtr> round_;  // the entries being appended
+  LogBatch batch_;               // their records, in round_'s order
+  std::vector<EntryPtr> since_;  // entries logged since the last checkpoint's snapshot
 
   // Everything below: only under mu_.
   mutable std::mutex mu_;
