@@ -3,6 +3,21 @@
 // with virtual time and an event queue, live mode with the system clock,
 // TCP and HTTPS, tests with an in-memory network. The node never blocks:
 // every method returns at once, and results come back as node inputs.
+//
+// The one rule for drivers: **no driver calls into the node from inside a
+// context callback.** While the node runs an input (any Node::on_* method,
+// or Node::restore) and calls a method of this interface, that method must
+// not call back into any Node input of the same node, directly or through
+// anything it calls: send_to_client must not hand the connection's next
+// line to the node, send_to_peer must not report the link down, and
+// lookup_places must not deliver its result before it returns. A driver
+// queues such an input (an event queue, asio::post, a list the caller
+// drains) and delivers it after the node's call has returned. The node's
+// state is mid-update during a callback (a flood half sent, a reply queue
+// being flushed), so a nested input would see, and could break, a
+// half-done step. Debug builds and sanitizer builds check it: a nested
+// input throws std::logic_error (Node::kChecksReentry, herd/node.h). The
+// observer (observer() below) is under the same rule.
 #include <string_view>
 
 #include "herd/observer.h"

@@ -1,11 +1,40 @@
 #include "herd/node.h"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 #include "herd/client_command.h"
 #include "herd/whatsat_reply.h"
 
 namespace herd {
+
+#ifdef HERD_NODE_CHECKS_REENTRY
+// Marks an input method as running for its whole body; a second input while
+// it runs can only come from inside a context callback (herd/context.h).
+// Throws rather than asserts, so a test can show it fires without aborting.
+class Node::InputScope {
+ public:
+  InputScope(Node& node, const char* input) : node_(node) {
+    if (node_.running_input_) {
+      throw std::logic_error(std::string("herd::Node::") + input + " called while Node::" + node_.running_input_ +
+                             " is running (node " + node_.config_.name +
+                             "): a driver must not call into the node from inside a NodeContext callback; "
+                             "queue the input and deliver it after the call returns (herd/context.h)");
+    }
+    node_.running_input_ = input;
+  }
+  ~InputScope() { node_.running_input_ = nullptr; }
+  InputScope(const InputScope&) = delete;
+  InputScope& operator=(const InputScope&) = delete;
+
+ private:
+  Node& node_;
+};
+#define HERD_NODE_INPUT(name) const InputScope input_scope_(*this, name)
+#else
+#define HERD_NODE_INPUT(name) static_cast<void>(0)
+#endif
 
 Node::Node(NodeConfig config, NodeContext& ctx, ClientDirectory& clients,
            std::unique_ptr<PropagationStrategy> strategy)
@@ -31,6 +60,7 @@ void Node::set_link_up(std::size_t index, bool up) {
 Node::~Node() = default;
 
 void Node::on_client_line(ConnId conn, std::string_view line, bool oversized) {
+  HERD_NODE_INPUT("on_client_line");
   Conn& c = conns_[conn];
   if (oversized) return answer_invalid(conn, c, line, true);
   ClientCommand cmd = parse_client_line(line);
@@ -120,14 +150,19 @@ void Node::flush(ConnId conn, Conn& c) {
 }
 
 void Node::on_client_eof(ConnId conn) {
+  HERD_NODE_INPUT("on_client_eof");
   Conn& c = conns_[conn];
   c.eof = true;
   flush(conn, c);
 }
 
-void Node::on_client_closed(ConnId conn) { conns_.erase(conn); }
+void Node::on_client_closed(ConnId conn) {
+  HERD_NODE_INPUT("on_client_closed");
+  conns_.erase(conn);
+}
 
 void Node::on_places_result(LookupId id, const PlacesResult& result) {
+  HERD_NODE_INPUT("on_places_result");
   auto it = lookups_.find(id);
   if (it == lookups_.end()) return;
   const Lookup l = it->second;
@@ -145,6 +180,7 @@ void Node::on_places_result(LookupId id, const PlacesResult& result) {
 }
 
 void Node::on_peer_message(PeerId from, const PeerMessage& m) {
+  HERD_NODE_INPUT("on_peer_message");
   if (!m.report) return;
   ReportRef replaced;
   const bool stored = store(m.report, replaced);
@@ -157,6 +193,7 @@ void Node::on_peer_message(PeerId from, const PeerMessage& m) {
 }
 
 void Node::on_peer_up(PeerId p) {
+  HERD_NODE_INPUT("on_peer_up");
   auto it = std::find(config_.neighbours.begin(), config_.neighbours.end(), p);
   if (it == config_.neighbours.end()) return;
   set_link_up(static_cast<std::size_t>(it - config_.neighbours.begin()), true);
@@ -164,6 +201,7 @@ void Node::on_peer_up(PeerId p) {
 }
 
 void Node::on_peer_down(PeerId p) {
+  HERD_NODE_INPUT("on_peer_down");
   auto it = std::find(config_.neighbours.begin(), config_.neighbours.end(), p);
   if (it == config_.neighbours.end()) return;
   set_link_up(static_cast<std::size_t>(it - config_.neighbours.begin()), false);
@@ -176,9 +214,13 @@ void Node::send(PeerId to, const PeerMessage& m) {
 }
 
 bool Node::restore(ReportRef r) {
+  HERD_NODE_INPUT("restore");
   return r && table_.offer(std::move(r)) == LocationTable::Offer::Stored;
 }
 
-void Node::on_timer(TimerId id) { strategy_->on_timer(*this, id); }
+void Node::on_timer(TimerId id) {
+  HERD_NODE_INPUT("on_timer");
+  strategy_->on_timer(*this, id);
+}
 
 }  // namespace herd

@@ -24,6 +24,19 @@
 #include "herd/location_table.h"
 #include "herd/strategy.h"
 
+// The driver rule of herd/context.h (no input into the node from inside a
+// context callback) is checked in builds without NDEBUG, in sanitizer
+// builds (-DHERD_SANITIZE=ON keeps RelWithDebInfo, so NDEBUG is set there
+// too) and with -DHERD_CHECK_REENTRY. Elsewhere the check costs nothing.
+#if !defined(NDEBUG) || defined(HERD_CHECK_REENTRY) || defined(__SANITIZE_ADDRESS__) || \
+    defined(__SANITIZE_THREAD__)
+#define HERD_NODE_CHECKS_REENTRY 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#define HERD_NODE_CHECKS_REENTRY 1
+#endif
+#endif
+
 namespace herd {
 
 struct NodeConfig {
@@ -49,6 +62,15 @@ struct NodeConfig {
 
 class Node final : private PropagationHost {
  public:
+  // True when this build checks the driver rule of herd/context.h: an input
+  // method called while another input method of the same node is running
+  // (from inside a context callback) throws std::logic_error.
+#ifdef HERD_NODE_CHECKS_REENTRY
+  static constexpr bool kChecksReentry = true;
+#else
+  static constexpr bool kChecksReentry = false;
+#endif
+
   // `clients` may be shared by many nodes (the simulator shares one).
   Node(NodeConfig config, NodeContext& ctx, ClientDirectory& clients,
        std::unique_ptr<PropagationStrategy> strategy);
@@ -99,6 +121,7 @@ class Node final : private PropagationHost {
     bool eof = false;
   };
   struct Lookup { ConnId conn; std::uint64_t seq; };
+  class InputScope;  // the re-entry check (node.cpp)
 
   void handle_iamat(ConnId conn, Conn& c, const struct IamAt& cmd, std::string_view line);
   void refuse(ConnId conn, Conn& c, std::string_view line, Limit why);
@@ -137,6 +160,9 @@ class Node final : private PropagationHost {
   std::unordered_map<ConnId, Conn> conns_;
   std::unordered_map<LookupId, Lookup> lookups_;
   LookupId next_lookup_ = 1;
+  // The input method running now (null between inputs), for the re-entry
+  // check. Present in every build so the layout does not depend on NDEBUG.
+  [[maybe_unused]] const char* running_input_ = nullptr;
 };
 
 }  // namespace herd

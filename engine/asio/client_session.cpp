@@ -11,14 +11,14 @@ namespace {
 constexpr std::size_t kReadChunk = 64 * 1024;
 }
 
-ClientSession::ClientSession(ServerState& s, tcp::socket socket, ConnId id, const asio::ip::address& source)
-    : s_(s),
+ClientSession::ClientSession(ClientSessionHost& host, tcp::socket socket, ConnId id, const asio::ip::address& source)
+    : host_(host),
       socket_(std::move(socket)),
-      idle_(s.io),
+      idle_(host.io()),
       id_(id),
       who_("client#" + std::to_string(id)),
       source_(source),
-      cap_(s.config.limits.max_queued_output_bytes),
+      cap_(host.limits().max_queued_output_bytes),
       framer_(Limits::max_line_bytes),
       out_(static_cast<std::size_t>(-1)),
       rbuf_(new char[kReadChunk]),
@@ -27,9 +27,9 @@ ClientSession::ClientSession(ServerState& s, tcp::socket socket, ConnId id, cons
 void ClientSession::start() {
   boost::system::error_code ec;
   socket_.set_option(tcp::no_delay(true), ec);
-  if (s_.log.enabled()) {
+  if (host_.log().enabled()) {
     const auto ep = socket_.remote_endpoint(ec);
-    s_.log.event(who_ + " connected from " + (ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port())));
+    host_.log().event(who_ + " connected from " + (ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port())));
   }
   arm_idle();
   read();
@@ -47,21 +47,21 @@ void ClientSession::read() {
 
 void ClientSession::on_line(std::string_view line, bool oversized) {
   if (closed_) return;  // the node closed us mid-batch (queue cap): ignore the rest
-  s_.log.lines(who_, '<', line);
+  host_.log().lines(who_, '<', line);
   // Every line with a field gets exactly one reply; blank lines get none.
   const auto first = line.find_first_not_of(" \t\r\n\f\v");
   if (oversized || first != std::string_view::npos) {
     const bool whatsat = !oversized && line.substr(first).starts_with("WHATSAT");
-    const std::size_t r = whatsat ? std::max(cap_ / 32, s_.largest_whatsat_reply) : line.size() + 64;
+    const std::size_t r = whatsat ? std::max(cap_ / 32, host_.largest_whatsat_reply()) : line.size() + 64;
     reservations_.push_back({r, whatsat});
     reserved_ += r;
   }
   if (oversized) {
-    s_.log.event(who_ + " sent a line over " + std::to_string(Limits::max_line_bytes) +
+    host_.log().event(who_ + " sent a line over " + std::to_string(Limits::max_line_bytes) +
                  " bytes: answered with '? ' and its first " + std::to_string(Limits::max_line_bytes) +
                  " bytes; the rest of the line is discarded unread");
   }
-  s_.node->on_client_line(id_, line, oversized);
+  host_.client_line(id_, line, oversized);
 }
 
 void ClientSession::process_input() {
@@ -90,8 +90,8 @@ void ClientSession::on_read(const boost::system::error_code& ec, std::size_t n) 
       // Half-close: answer every line received, then the node closes us.
       eof_ = true;
       framer_.finish([this](std::string_view line, bool oversized) { on_line(line, oversized); });
-      s_.log.event(who_ + " finished sending (half-close)");
-      if (!closed_) s_.node->on_client_eof(id_);
+      host_.log().event(who_ + " finished sending (half-close)");
+      if (!closed_) host_.client_eof(id_);
     } else if (ec != asio::error::operation_aborted) {
       abort("read failed: " + ec.message());
     }
@@ -105,16 +105,31 @@ void ClientSession::on_read(const boost::system::error_code& ec, std::size_t n) 
 
 void ClientSession::send(std::string_view bytes) {
   if (closed_) return;
-  s_.log.lines(who_, '>', bytes);
+  host_.log().lines(who_, '>', bytes);
   out_.append(bytes);  // bounded by the flow control above, never refused
   if (!reservations_.empty()) {
     const Reservation r = reservations_.front();
     reservations_.pop_front();
     reserved_ -= r.bytes;
-    if (r.whatsat) s_.largest_whatsat_reply = std::max(s_.largest_whatsat_reply, bytes.size());
+    if (r.whatsat) {
+      std::size_t& largest = host_.largest_whatsat_reply();
+      largest = std::max(largest, bytes.size());
+    }
+  }
+  // Resumes input if it paused for unanswered commands. This runs inside a
+  // node call, so handing the next line on now would re-enter the node
+  // (herd/context.h): unless process_input() is what called the node (its
+  // loop goes on by itself), resuming is posted; before the write is, so
+  // replies to the resumed lines can still join that write.
+  if (!framing_ && !resume_posted_ && input_pos_ < input_.size()) {
+    resume_posted_ = true;
+    asio::post(host_.io(), [self = shared_from_this()] {
+      self->resume_posted_ = false;
+      self->process_input();
+      self->read();
+    });
   }
   schedule_write();
-  process_input();  // resumes if it paused for unanswered commands
   read();
 }
 
@@ -123,7 +138,7 @@ void ClientSession::schedule_write() {
   // Posted so that every reply produced by one batch of input leaves in one
   // write.
   write_scheduled_ = true;
-  asio::post(s_.io, [self = shared_from_this()] { self->write(); });
+  asio::post(host_.io(), [self = shared_from_this()] { self->write(); });
 }
 
 void ClientSession::write() {
@@ -164,7 +179,7 @@ void ClientSession::close_when_flushed() {
 }
 
 void ClientSession::arm_idle() {
-  const auto timeout = std::chrono::milliseconds(s_.config.limits.idle_timeout_ms);
+  const auto timeout = std::chrono::milliseconds(host_.limits().idle_timeout_ms);
   idle_.expires_at(last_progress_ + timeout);
   idle_.async_wait([self = shared_from_this(), timeout](const boost::system::error_code& ec) {
     if (ec || self->closed_) return;
@@ -184,8 +199,8 @@ void ClientSession::finish(std::string_view reason) {
   socket_.shutdown(tcp::socket::shutdown_both, ec);
   socket_.close(ec);
   idle_.cancel();
-  s_.log.event(who_ + " " + std::string(reason));
-  s_.client_closed(id_, source_);
+  host_.log().event(who_ + " " + std::string(reason));
+  host_.client_closed(id_, source_);
 }
 
 void ClientSession::abort(std::string_view reason) { finish(std::string("dropped: ") + std::string(reason)); }

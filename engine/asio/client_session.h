@@ -21,17 +21,42 @@
 // A client that never reads: its queue passes half the cap, the server stops
 // reading its input, and after idle_timeout_ms with no progress the
 // connection is closed.
+//
+// The node is never entered from inside one of its own calls (herd/context.h):
+// lines go to it from this session's read and write completions; when a
+// reply arrives from inside the node (send()) and input is waiting, handing
+// it on is posted.
 #include <chrono>
 #include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include <boost/asio/steady_timer.hpp>
+
+#include "engine/asio/connection_host.h"
 #include "engine/asio/output_queue.h"
-#include "engine/asio/server_state.h"
 #include "herd/line_framer.h"
+#include "herd/types.h"
 
 namespace herd::live {
+
+// What a client connection sees of its server.
+class ClientSessionHost : public ConnectionHost {
+ public:
+  // Flow control's estimate of a WHATSAT reply, shared by all of the
+  // server's client connections: the largest one sent so far, in bytes.
+  virtual std::size_t& largest_whatsat_reply() = 0;
+  // Node inputs (Node::on_client_line, on_client_eof).
+  virtual void client_line(ConnId id, std::string_view line, bool oversized) = 0;
+  virtual void client_eof(ConnId id) = 0;
+  // The connection is closed: forget it, and tell the node later (this may
+  // run inside a node call).
+  virtual void client_closed(ConnId id, const asio::ip::address& source) = 0;
+
+ protected:
+  ~ClientSessionHost() = default;
+};
 
 class ClientSession final : public std::enable_shared_from_this<ClientSession> {
  public:
@@ -39,7 +64,7 @@ class ClientSession final : public std::enable_shared_from_this<ClientSession> {
   // behind a slow places lookup), bounding the node's per-connection queue.
   static constexpr std::size_t kMaxUnanswered = 1024;
 
-  ClientSession(ServerState& s, tcp::socket socket, ConnId id, const asio::ip::address& source);
+  ClientSession(ClientSessionHost& host, tcp::socket socket, ConnId id, const asio::ip::address& source);
   void start();
   void send(std::string_view bytes);  // NodeContext::send_to_client
   void close_when_flushed();          // NodeContext::close_client
@@ -63,7 +88,7 @@ class ClientSession final : public std::enable_shared_from_this<ClientSession> {
     return out_.size() + reserved_ > cap_ / 2 || reservations_.size() >= kMaxUnanswered;
   }
 
-  ServerState& s_;
+  ClientSessionHost& host_;
   tcp::socket socket_;
   asio::steady_timer idle_;
   ConnId id_;
@@ -86,6 +111,7 @@ class ClientSession final : public std::enable_shared_from_this<ClientSession> {
   std::size_t input_pos_ = 0;
   bool reading_ = false;
   bool framing_ = false;  // inside process_input()
+  bool resume_posted_ = false;  // process_input() is posted (send())
   bool write_scheduled_ = false;
   bool eof_ = false;
   bool closing_ = false;

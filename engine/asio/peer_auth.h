@@ -8,6 +8,14 @@
 
 namespace herd::live {
 
+// Who this server is to its peers and how it proves it: what the handshake
+// on both kinds of peer connection needs.
+struct PeerCredentials {
+  std::string self;    // this server's name
+  bool hmac = true;    // false: peers are checked by address only (peer_auth "address")
+  std::string secret;  // the shared secret, with hmac
+};
+
 // 16 random bytes from OpenSSL's CSPRNG, as 32 lowercase hex digits.
 std::string make_nonce();
 

@@ -13,16 +13,16 @@ namespace {
 constexpr std::size_t kReadChunk = 4096;
 }
 
-PeerLink::PeerLink(ServerState& s, PeerId id, std::uint64_t seed)
-    : s_(s),
+PeerLink::PeerLink(PeerLinkHost& host, PeerId id, std::uint64_t seed)
+    : host_(host),
       id_(id),
-      who_("peer " + s.neighbours[id].name),
-      socket_(s.io),
-      timer_(s.io),
+      who_("peer " + host.neighbour(id).name),
+      socket_(host.io()),
+      timer_(host.io()),
       framer_(Limits::max_line_bytes),
-      backoff_(std::chrono::milliseconds(s.config.limits.reconnect_initial_ms),
-               std::chrono::milliseconds(s.config.limits.reconnect_max_ms), seed),
-      out_(s.config.limits.max_peer_queued_bytes),
+      backoff_(std::chrono::milliseconds(host.limits().reconnect_initial_ms),
+               std::chrono::milliseconds(host.limits().reconnect_max_ms), seed),
+      out_(host.limits().max_peer_queued_bytes),
       rbuf_(new char[kReadChunk]) {}
 
 void PeerLink::start() { connect(); }
@@ -40,7 +40,7 @@ void PeerLink::dial_now() {
   ++generation_;  // the pending redial timer becomes stale
   timer_.cancel();
   backoff_.reset();
-  s_.log.event(who_ + " is back (it dialed us): redialing now");
+  host_.log().event(who_ + " is back (it dialed us): redialing now");
   connect();
 }
 
@@ -50,10 +50,10 @@ void PeerLink::open_bound(const tcp::endpoint& to) {
   boost::system::error_code ec;
   socket_.open(to.protocol(), ec);
   if (ec) return;
-  const auto& from = s_.local_address;
+  const auto& from = host_.local_address();
   if (!from.is_unspecified() && from.is_v4() == to.address().is_v4()) {
     socket_.bind(tcp::endpoint(from, 0), ec);
-    if (ec) s_.log.event(who_ + ": cannot bind to " + from.to_string() + ": " + ec.message());
+    if (ec) host_.log().event(who_ + ": cannot bind to " + from.to_string() + ": " + ec.message());
   }
 }
 
@@ -64,7 +64,7 @@ void PeerLink::connect() {
   const auto gen = generation_;
   boost::system::error_code ec;
   const auto addr = asio::ip::make_address(peer().host, ec);
-  timer_.expires_after(std::chrono::milliseconds(s_.config.limits.handshake_timeout_ms));
+  timer_.expires_after(std::chrono::milliseconds(host_.limits().handshake_timeout_ms));
   timer_.async_wait([self = shared_from_this(), gen](const boost::system::error_code& e) {
     if (e || gen != self->generation_ || self->state_ == State::Up) return;
     self->drop("no connection or handshake within limits.handshake_timeout_ms");
@@ -78,7 +78,7 @@ void PeerLink::connect() {
     socket_.async_connect(to, done);
   } else {
     // A host name: resolved at each attempt, so a moved server is found again.
-    auto resolver = std::make_shared<tcp::resolver>(s_.io);
+    auto resolver = std::make_shared<tcp::resolver>(host_.io());
     resolver->async_resolve(peer().host, std::to_string(peer().peer_port),
                             [self = shared_from_this(), gen, resolver, done](const boost::system::error_code& e,
                                                                              tcp::resolver::results_type r) {
@@ -102,7 +102,7 @@ void PeerLink::on_connect(const boost::system::error_code& ec) {
   tune_peer_socket(socket_);
   state_ = State::Handshake;
   nonce_ = make_nonce();
-  out_.append(wire::hello(s_.self.name, nonce_));
+  out_.append(wire::hello(host_.credentials().self, nonce_));
   write();
   read();
 }
@@ -126,16 +126,17 @@ void PeerLink::read() {
 }
 
 void PeerLink::on_line(std::string_view line) {
-  s_.log.lines(who_, '<', line);
+  host_.log().lines(who_, '<', line);
   if (state_ == State::Up) return;  // the acceptor sends nothing after WELCOME; ignore
   wire::Challenge ch;
   if (wire::parse_challenge(line, ch)) {
     if (ch.acceptor != peer().name) return drop("answered as '" + ch.acceptor + "', not " + peer().name);
     std::string proof = "-";
-    if (s_.secret_mode()) {
-      const auto expect = acceptor_proof(s_.config.secret, s_.self.name, peer().name, nonce_, ch.nonce);
+    const PeerCredentials& me = host_.credentials();
+    if (me.hmac) {
+      const auto expect = acceptor_proof(me.secret, me.self, peer().name, nonce_, ch.nonce);
       if (!constant_time_equal(ch.proof, expect)) return drop("its proof of the shared secret is wrong");
-      proof = dialer_proof(s_.config.secret, s_.self.name, peer().name, nonce_, ch.nonce);
+      proof = dialer_proof(me.secret, me.self, peer().name, nonce_, ch.nonce);
     } else if (ch.proof != "-") {
       return drop("it expects a shared secret and this server has none");
     }
@@ -147,8 +148,8 @@ void PeerLink::on_line(std::string_view line) {
     state_ = State::Up;
     timer_.cancel();
     backoff_.reset();
-    s_.log.event(who_ + " up (outbound to " + peer().host + ":" + std::to_string(peer().peer_port) + ")");
-    s_.link_up(id_);
+    host_.log().event(who_ + " up (outbound to " + peer().host + ":" + std::to_string(peer().peer_port) + ")");
+    host_.link_up(id_);
     return;
   }
   if (line.starts_with(wire::kDenied)) return drop("refused us: " + std::string(line));
@@ -158,11 +159,12 @@ void PeerLink::on_line(std::string_view line) {
 void PeerLink::send_line(std::string_view line) {
   if (state_ != State::Up) return;
   if (!out_.append(line)) {
-    drop("output queue over limits.max_peer_queued_bytes (" +
-         std::to_string(s_.config.limits.max_peer_queued_bytes) + "): the peer is not keeping up");
+    drop("output queue over limits.max_peer_queued_bytes (" + std::to_string(host_.limits().max_peer_queued_bytes) +
+             "): the peer is not keeping up",
+         /*inside_node_call=*/true);
     return;
   }
-  s_.log.lines(who_, '>', line.substr(0, line.size() - 1));
+  host_.log().lines(who_, '>', line.substr(0, line.size() - 1));
   write();
 }
 
@@ -181,18 +183,22 @@ void PeerLink::write() {
                     });
 }
 
-void PeerLink::drop(const std::string& reason) {
+void PeerLink::drop(const std::string& reason, bool inside_node_call) {
   if (state_ == State::Stopped || state_ == State::Waiting) return;
   const bool was_up = state_ == State::Up;
   ++generation_;
   boost::system::error_code ec;
   socket_.close(ec);  // cancels the write in flight: its buffer is not read again
-  out_ = OutputQueue(s_.config.limits.max_peer_queued_bytes);
+  out_ = OutputQueue(host_.limits().max_peer_queued_bytes);
   state_ = State::Waiting;
   const auto delay = backoff_.next();
-  s_.log.event(who_ + (was_up ? " down: " : " not connected: ") + reason + "; redial in " +
-               std::to_string(delay.count()) + " ms");
-  if (was_up) s_.link_down(id_);
+  host_.log().event(who_ + (was_up ? " down: " : " not connected: ") + reason + "; redial in " +
+                    std::to_string(delay.count()) + " ms");
+  if (was_up && inside_node_call) {
+    host_.link_down_later(id_);
+  } else if (was_up) {
+    host_.link_down(id_);
+  }
   timer_.expires_after(delay);
   const auto gen = generation_;
   timer_.async_wait([self = shared_from_this(), gen](const boost::system::error_code& e) {

@@ -5,7 +5,6 @@
 #include "engine/asio/peer_auth.h"
 #include "engine/asio/peer_socket.h"
 #include "engine/asio/peer_wire.h"
-#include "herd/peer_message.h"
 
 namespace herd::live {
 
@@ -13,10 +12,10 @@ namespace {
 constexpr std::size_t kReadChunk = 64 * 1024;
 }
 
-PeerSession::PeerSession(ServerState& s, tcp::socket socket, std::uint64_t id)
-    : s_(s),
+PeerSession::PeerSession(PeerSessionHost& host, tcp::socket socket, std::uint64_t id)
+    : host_(host),
       socket_(std::move(socket)),
-      deadline_(s.io),
+      deadline_(host.io()),
       id_(id),
       who_("peer-conn#" + std::to_string(id)),
       framer_(kMaxPeerLineBytes),
@@ -27,8 +26,8 @@ void PeerSession::start() {
   const auto ep = socket_.remote_endpoint(ec);
   if (!ec) remote_ = ep.address();
   tune_peer_socket(socket_);
-  s_.log.event(who_ + " accepted from " + remote_.to_string() + " (awaiting handshake)");
-  deadline_.expires_after(std::chrono::milliseconds(s_.config.limits.handshake_timeout_ms));
+  host_.log().event(who_ + " accepted from " + remote_.to_string() + " (awaiting handshake)");
+  deadline_.expires_after(std::chrono::milliseconds(host_.limits().handshake_timeout_ms));
   deadline_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
     if (!e && self->state_ != State::Authenticated && self->state_ != State::Closed) {
       self->refuse("no handshake within limits.handshake_timeout_ms");
@@ -57,38 +56,38 @@ void PeerSession::read() {
 }
 
 void PeerSession::on_line(std::string_view line) {
-  s_.log.lines(who_, '<', line);
+  host_.log().lines(who_, '<', line);
+  const PeerCredentials& me = host_.credentials();
   switch (state_) {
     case State::AwaitHello: {
       wire::Hello h;
       if (!wire::parse_hello(line, h)) return refuse("expected HERD-HELLO");
-      const auto p = s_.neighbour_index(h.dialer);
-      if (!p) return refuse("'" + h.dialer + "' is not a neighbour of " + s_.self.name);
-      if (s_.cut[*p]) return refuse("the link to " + h.dialer + " is cut (fault injection)");
+      const auto p = host_.neighbours().index(h.dialer);
+      if (!p) return refuse("'" + h.dialer + "' is not a neighbour of " + me.self);
+      if (host_.link_cut(*p)) return refuse("the link to " + h.dialer + " is cut (fault injection)");
       peer_ = *p;
       who_ = "peer " + h.dialer + " (in#" + std::to_string(id_) + ")";
       dialer_nonce_ = h.nonce;
       nonce_ = make_nonce();
       std::string proof = "-";
-      if (s_.secret_mode()) {
-        proof = acceptor_proof(s_.config.secret, h.dialer, s_.self.name, dialer_nonce_, nonce_);
+      if (me.hmac) {
+        proof = acceptor_proof(me.secret, h.dialer, me.self, dialer_nonce_, nonce_);
       } else {
         // No secret: the configured address is the only proof available.
         bool ok = false;
-        for (const auto& a : s_.neighbours[peer_].addresses) ok = ok || a == remote_;
+        for (const auto& a : host_.neighbours()[peer_].addresses) ok = ok || a == remote_;
         if (!ok) return refuse("connects from " + remote_.to_string() + ", not the configured address of " + h.dialer);
       }
       state_ = State::AwaitAuth;
-      send(wire::challenge(s_.self.name, nonce_, proof), false);
-      s_.pending_named(id_, peer_);
+      send(wire::challenge(me.self, nonce_, proof), false);
+      host_.peer_named(id_, peer_);
       return;
     }
     case State::AwaitAuth: {
       std::string proof;
       if (!wire::parse_auth(line, proof)) return refuse("expected HERD-AUTH");
-      if (s_.secret_mode()) {
-        const auto expect =
-            dialer_proof(s_.config.secret, s_.neighbours[peer_].name, s_.self.name, dialer_nonce_, nonce_);
+      if (me.hmac) {
+        const auto expect = dialer_proof(me.secret, host_.neighbours()[peer_].name, me.self, dialer_nonce_, nonce_);
         if (!constant_time_equal(proof, expect)) return refuse("wrong proof of the shared secret");
       } else if (proof != "-") {
         return refuse("it uses a shared secret and this server has none");
@@ -96,25 +95,14 @@ void PeerSession::on_line(std::string_view line) {
       state_ = State::Authenticated;
       deadline_.cancel();
       send(std::string(wire::kWelcome) + "\n", false);
-      s_.log.event(who_ + " authenticated (inbound from " + remote_.to_string() + ", " +
-                   (s_.secret_mode() ? "HMAC" : "address check") + ")");
-      s_.inbound_authenticated(id_, peer_);
+      host_.log().event(who_ + " authenticated (inbound from " + remote_.to_string() + ", " +
+                        (me.hmac ? "HMAC" : "address check") + ")");
+      host_.peer_authenticated(id_, peer_);
       return;
     }
-    case State::Authenticated: {
-      PeerMessage m;
-      if (!parse_peer_message(line, s_.clients, m)) {
-        if (s_.clients.full_for(0)) {
-          s_.limit_event(2, who_ + " sent an update this server did not store: malformed, or a new client while "
-                                   "the client directory is full (limits.max_clients, limits.max_client_bytes)");
-        } else {
-          s_.log.event(who_ + " sent a malformed peer message; ignored");
-        }
-        return;
-      }
-      s_.node->on_peer_message(peer_, m);
+    case State::Authenticated:
+      host_.peer_line(peer_, line, who_);
       return;
-    }
     case State::Closed:
       return;
   }
@@ -122,16 +110,16 @@ void PeerSession::on_line(std::string_view line) {
 
 void PeerSession::refuse(const std::string& reason) {
   if (state_ == State::Closed) return;
-  ++s_.refused_peers;
-  s_.log.event(who_ + " refused: " + reason);
+  host_.peer_refused();
+  host_.log().event(who_ + " refused: " + reason);
   state_ = State::Closed;
   deadline_.cancel();
   send(wire::denied(reason.size() > 200 ? reason.substr(0, 200) : reason), true);
-  s_.inbound_closed(id_);
+  host_.peer_closed(id_);
 }
 
 void PeerSession::send(std::string text, bool close_after) {
-  s_.log.lines(who_, '>', std::string_view(text).substr(0, text.size() - 1));
+  host_.log().lines(who_, '>', std::string_view(text).substr(0, text.size() - 1));
   auto buf = std::make_shared<std::string>(std::move(text));
   asio::async_write(socket_, asio::buffer(*buf),
                     [self = shared_from_this(), buf, close_after](const boost::system::error_code&, std::size_t) {
@@ -150,8 +138,8 @@ void PeerSession::close(const std::string& reason) {
   boost::system::error_code ec;
   socket_.close(ec);
   deadline_.cancel();
-  s_.log.event(who_ + (was_auth ? " inbound link dropped: " : " closed during handshake: ") + reason);
-  s_.inbound_closed(id_);
+  host_.log().event(who_ + (was_auth ? " inbound link dropped: " : " closed during handshake: ") + reason);
+  host_.peer_closed(id_);
 }
 
 }  // namespace herd::live

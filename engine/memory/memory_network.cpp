@@ -23,13 +23,9 @@ class MemoryNetwork::Ctx final : public NodeContext {
     net_.in_flight_.push_back(Envelope{self_, peer, m});
   }
   void start_timer(TimerId, Nanos) override {}  // flooding sets none
-  void lookup_places(LookupId id, const PlacesQuery& q) override {
-    if (net_.auto_places_) {
-      net_.node(self_).on_places_result(id, offline_places(q));
-    } else {
-      net_.lookups_.push_back(Lookup{self_, id, q});
-    }
-  }
+  // Never answered from inside this call (herd/context.h): with auto places
+  // the network answers once the node's input returns.
+  void lookup_places(LookupId id, const PlacesQuery& q) override { net_.lookups_.push_back(Lookup{self_, id, q}); }
   NodeObserver& observer() override { return observer_; }
 
  private:
@@ -64,13 +60,19 @@ void MemoryNetwork::client_send(std::size_t n, ConnId conn, std::string_view byt
   ClientSide& c = conns_[{n, conn}];
   c.framer.feed(bytes, [&](std::string_view line, bool oversized) {
     node(n).on_client_line(conn, line, oversized);
+    answer_auto_lookups();
   });
+}
+
+void MemoryNetwork::answer_auto_lookups() {
+  while (auto_places_ && !lookups_.empty()) answer_lookup(0, offline_places(lookups_.front().query));
 }
 
 void MemoryNetwork::client_shutdown(std::size_t n, ConnId conn) {
   ClientSide& c = conns_[{n, conn}];
   c.framer.finish([&](std::string_view line, bool oversized) {
     node(n).on_client_line(conn, line, oversized);
+    answer_auto_lookups();
   });
   node(n).on_client_eof(conn);
 }
@@ -92,6 +94,7 @@ void MemoryNetwork::deliver(std::size_t i) {
   ++delivered_;
   trace_.push_back(names_[e.from] + " -> " + names_[e.to] + " " + format_peer_message(e.message));
   node(e.to).on_peer_message(static_cast<PeerId>(e.from), e.message);
+  answer_auto_lookups();
 }
 
 void MemoryNetwork::drop(std::size_t i) {

@@ -61,8 +61,12 @@ class MemoryNetwork {
   };
   const std::vector<Lookup>& lookups() const { return lookups_; }
   void answer_lookup(std::size_t i, const PlacesResult& r);
-  // When set, lookups are answered at once from the offline provider.
-  void set_auto_places(bool on) { auto_places_ = on; }
+  // When set, lookups are answered from the offline provider as soon as the
+  // node input that started them returns (never from inside it).
+  void set_auto_places(bool on) {
+    auto_places_ = on;
+    answer_auto_lookups();
+  }
 
   // --- counters ---------------------------------------------------------------
   std::uint64_t peer_messages_sent() const { return sent_; }
@@ -82,6 +86,7 @@ class MemoryNetwork {
     bool closed = false;
   };
 
+  void answer_auto_lookups();
   friend class Ctx;
   ClientDirectory clients_;
   std::vector<std::unique_ptr<Slot>> nodes_;
