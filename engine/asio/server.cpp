@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "engine/asio/peer_auth.h"
+#include "herd/strategy_spec.h"
 
 namespace herd::live {
 
@@ -75,6 +76,7 @@ std::string Server::banner() const {
   }
   if (neighbours_.empty()) b += " (none)";
   b += credentials_.hmac ? "; peer auth HMAC" : "; peer auth by address only (peer_auth \"address\")";
+  b += "; strategy " + config_.strategy.describe();
   b += "; places " + config_.places.provider;
   b += "; log " + (log_.enabled() ? log_.path() : std::string("off"));
   b += "; " + host_.table_summary();
