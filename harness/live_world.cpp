@@ -4,7 +4,6 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <queue>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -16,6 +15,7 @@
 #include "engine/asio/herd_config.h"
 #include "engine/asio/live_server.h"
 #include "engine/asio/pipelined_client.h"
+#include "engine/virtual/event_queue.h"
 #include "harness/live_events.h"
 
 namespace herd::harness {
@@ -105,7 +105,12 @@ class LiveWorld::Impl {
   }
   Nanos now() const { return dispatching_ >= 0 ? dispatching_ : clock(); }
 
-  void schedule(Nanos at, std::uint32_t event) { queue_.push({at, seq_++, event}); }
+  void schedule(Nanos at, std::uint32_t event) {
+    virt::Event e;
+    e.time = at;
+    e.a = event;  // kind External: the harness's token, as in the virtual network
+    queue_.push(std::move(e));
+  }
 
   void set_link_open(std::size_t li, bool open) {
     open_[li] = open;
@@ -192,12 +197,6 @@ class LiveWorld::Impl {
 
  private:
   static constexpr auto kCrashGrace = std::chrono::milliseconds(250);
-  struct Scheduled {
-    Nanos at;
-    std::uint64_t seq;
-    std::uint32_t event;
-    bool operator>(const Scheduled& o) const { return at != o.at ? at > o.at : seq > o.seq; }
-  };
 
   // Wall-clock instant of scenario time `at`.
   Clock::time_point real(Nanos at) const {
@@ -247,15 +246,14 @@ class LiveWorld::Impl {
   // the end are never run (the simulator stops there too).
   void step() {
     const auto now = Clock::now();
-    while (!queue_.empty() && queue_.top().at <= end_ && real(queue_.top().at) <= now) {
-      const Scheduled e = queue_.top();
-      queue_.pop();
-      dispatching_ = e.at;  // the harness records it at its scenario time
-      events_.due(e.event);
+    while (!queue_.empty() && queue_.next_time() <= end_ && real(queue_.next_time()) <= now) {
+      const virt::Event e = queue_.pop();
+      dispatching_ = e.time;  // the harness records it at its scenario time
+      events_.due(e.a);
       dispatching_ = -1;
     }
-    if (!queue_.empty() && queue_.top().at <= end_) {
-      step_timer_.expires_at(real(queue_.top().at));
+    if (!queue_.empty() && queue_.next_time() <= end_) {
+      step_timer_.expires_at(real(queue_.next_time()));
       step_timer_.async_wait([this](const boost::system::error_code& ec) {
         if (!ec) step();
       });
@@ -335,8 +333,8 @@ class LiveWorld::Impl {
   std::vector<bool> stopping_;  // crashed, answering what it was sent before stopping
   std::vector<bool> open_;      // per link
   bool faulted_any_ = false;    // a crash or a closed link: messages in flight may be lost
-  std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> queue_;
-  std::uint64_t seq_ = 0;
+  // The simulator's queue, with the same order: (time, insertion sequence).
+  virt::EventQueue queue_;
   asio::steady_timer step_timer_{io_}, end_timer_{io_}, settle_timer_{io_};
   Clock::time_point settle_deadline_;
   bool workload_done_ = false, time_done_ = false, settling_ = false;
