@@ -23,7 +23,7 @@ class LiveEvents::ServerObserver final : public NodeObserver {
   void invalid_line(ConnId, std::string_view line, bool) override {
     e_.post_([&e = e_, n = node_, line = std::string(line), at = e_.clock_()] {
       ++e.events_handled_;
-      if (!e.after_crash(n, at)) e.events_.invalid_line(n, line, at);
+      e.events_.invalid_line(n, line, at);
     });
   }
 
@@ -68,7 +68,6 @@ void LiveEvents::server_restarted(std::uint32_t node) {
 
 void LiveEvents::client_report(std::uint32_t node, const std::string& at_line, bool stored, Nanos at) {
   ++events_handled_;
-  if (after_crash(node, at)) return;
   const ReportRef* r = stored ? canonical(at_line) : nullptr;
   if (!r) return events_.client_report(node, ReportRef(), false, nullptr, at);
   const Report* previous = replace_held(node, *r);
@@ -93,7 +92,6 @@ void LiveEvents::peer_report(std::uint32_t node, const std::string& at_line, std
 
 void LiveEvents::whatsat(std::uint32_t node, const std::string& served_at_line, Nanos at) {
   ++events_handled_;
-  if (after_crash(node, at)) return;
   if (const ReportRef* r = canonical(served_at_line)) events_.whatsat(node, **r, at);
 }
 
