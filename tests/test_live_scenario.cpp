@@ -343,3 +343,21 @@ TEST_CASE("herd live partitions and heals for real: nothing crosses until the he
     CHECK(rec.faults[i].at == simulated.record.faults[i].at);
   }
 }
+
+TEST_CASE("herd live of the shipped partition_heal at speed 10 records the simulator's faults rows") {
+  const sim::Scenario s = sim::load_scenario_file(std::string(HERD_SOURCE_DIR) + "/scenarios/partition_heal.json").at(0);
+  harness::LiveRunOptions o;
+  o.speed = 10;
+  const harness::LiveRunOutcome out = harness::run_scenario_live(s, 1, o);
+  const harness::RunOutcome simulated = harness::run_scenario(s, 1);
+  REQUIRE(simulated.record.faults.size() == 2);
+  REQUIRE(out.record.faults.size() == simulated.record.faults.size());
+  for (std::size_t i = 0; i < out.record.faults.size(); ++i) {
+    CHECK(out.record.faults[i].kind == simulated.record.faults[i].kind);
+    CHECK(out.record.faults[i].target == simulated.record.faults[i].target);
+    CHECK(out.record.faults[i].at == simulated.record.faults[i].at);
+  }
+  CHECK(out.record.info.duration == simulated.record.info.duration);
+  CHECK(out.record.coverage.size() == simulated.record.coverage.size());
+  CHECK(origins(out.record) == origins(simulated.record));
+}
