@@ -161,6 +161,21 @@ bool plot_coverage(Reader& reader, const std::vector<StoredRun>& runs, const std
   return plot_time_series(reader, runs, dir, what, written);
 }
 
+// What a partition or a crash leaves behind: servers that miss clients'
+// newest reports, until those clients report again (flooding never resends).
+bool plot_consistency(Reader& reader, const std::vector<StoredRun>& runs, const std::string& dir,
+                      std::string& written) {
+  TimeSeriesPlot what{"consistency.png", "Consistency over time",
+                      "consistency: (server, client) pairs holding the client's newest report",
+                      [&](const StoredRun& r) {
+                        std::vector<std::pair<double, double>> pts;
+                        for (const auto& c : reader.coverage(r.id))
+                          pts.emplace_back(static_cast<double>(c.at) / 1e9, c.consistency);
+                        return thin(std::move(pts));
+                      }};
+  return plot_time_series(reader, runs, dir, what, written);
+}
+
 // Coverage counts only servers reachable when an update was issued, so it
 // stays high across a partition; this plot counts all servers, so updates
 // issued during a partition show as a plateau at the origin side's share,
@@ -231,6 +246,7 @@ std::vector<std::string> plot_all(const std::string& db_path, const std::string&
   if (plot_cdf(reader, runs, dir, path)) written.push_back(path);
   if (plot_coverage(reader, runs, dir, path)) written.push_back(path);
   if (plot_reach(reader, runs, dir, path)) written.push_back(path);
+  if (plot_consistency(reader, runs, dir, path)) written.push_back(path);
   std::set<std::string> names;
   for (const auto& sweep : sweep_plots(runs)) {
     std::string name = "sweep_" + file_safe(sweep.param);

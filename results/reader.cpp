@@ -155,10 +155,10 @@ std::vector<Nanos> Reader::convergence_times(std::int64_t id) {
 }
 
 std::vector<CoverageSample> Reader::coverage(std::int64_t id) {
-  sqlite::Stmt st(*db_, "SELECT at_ns, coverage FROM coverage WHERE run_id = ?1 ORDER BY seq");
+  sqlite::Stmt st(*db_, "SELECT at_ns, coverage, consistency FROM coverage WHERE run_id = ?1 ORDER BY seq");
   st.bind(1, id);
   std::vector<CoverageSample> out;
-  while (st.step()) out.push_back({st.int64(0), st.real(1)});
+  while (st.step()) out.push_back({st.int64(0), st.real(1), st.real(2)});
   return out;
 }
 

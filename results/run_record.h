@@ -83,6 +83,9 @@ struct ReadRow {
 struct CoverageSample {
   Nanos at = 0;
   double coverage = 0;  // 0..1: delivered / expected, over updates issued so far
+  // 0..1: of every (server, client) pair, over the clients that have
+  // reported, the fraction where the server holds the client's newest report.
+  double consistency = 1;
 };
 
 struct Summary {

@@ -97,6 +97,7 @@ CREATE TABLE coverage (
   seq      INTEGER NOT NULL,
   at_ns    INTEGER NOT NULL,
   coverage REAL    NOT NULL,
+  consistency REAL NOT NULL,
   PRIMARY KEY (run_id, seq)
 );
 CREATE TABLE summary (

@@ -139,10 +139,10 @@ void insert_reads(sqlite::Db& db, std::int64_t run, const RunRecord& rec) {
 }
 
 void insert_coverage(sqlite::Db& db, std::int64_t run, const RunRecord& rec) {
-  sqlite::Stmt st(db, "INSERT INTO coverage VALUES (?1, ?2, ?3, ?4)");
+  sqlite::Stmt st(db, "INSERT INTO coverage VALUES (?1, ?2, ?3, ?4, ?5)");
   std::int64_t seq = 0;
   for (const CoverageSample& c : rec.coverage) {
-    st.bind(1, run).bind(2, seq++).bind(3, std::int64_t{c.at}).bind(4, c.coverage);
+    st.bind(1, run).bind(2, seq++).bind(3, std::int64_t{c.at}).bind(4, c.coverage).bind(5, c.consistency);
     st.run();
   }
 }

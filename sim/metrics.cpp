@@ -33,6 +33,9 @@ void Metrics::update_issued(const ReportRef& r, std::uint32_t origin, std::strin
   u.reachable = comp_size_.back()[u.label];
   u.issued = now;
   u.sampled = id < spec_.sample_first || (spec_.sample_every > 0 && id % spec_.sample_every == 0);
+  // The client's newest update changes: its holders stop counting.
+  if (c.updates.empty()) ++reporting_clients_;
+  else newest_holders_ -= updates_[c.updates.back()].holders;
   updates_.push_back(std::move(u));
   c.updates.push_back(id);
   expected_pairs_ += updates_.back().reachable;
@@ -58,6 +61,8 @@ void Metrics::stored(std::uint32_t node, const ReportRef& r, std::uint16_t hops,
   const Update& u = updates_[id];
   if (u.sampled) deliveries_.push_back({now, id, node, hops});
   std::uint32_t from = position(c, previous);
+  hold(c, pos, +1);
+  hold(c, from, -1);
   if (!crash_floor_.empty()) {
     auto it = crash_floor_.find(node);
     if (it != crash_floor_.end() && cid < it->second.size()) from = std::max(from, it->second[cid]);
@@ -75,7 +80,21 @@ void Metrics::node_lost(std::uint32_t node, ClientId client, const Report* held)
   if (!held || client >= clients_.size()) return;
   auto& floor = crash_floor_[node];
   if (floor.size() < clients_.size()) floor.resize(clients_.size(), 0);
-  floor[client] = std::max(floor[client], position(clients_[client], held));
+  const std::uint32_t pos = position(clients_[client], held);
+  floor[client] = std::max(floor[client], pos);
+  hold(clients_[client], pos, -1);
+}
+
+void Metrics::hold(const Client& c, std::uint32_t pos, int delta) {
+  if (pos == 0) return;
+  updates_[c.updates[pos - 1]].holders += static_cast<std::uint32_t>(delta);
+  if (pos == c.updates.size()) newest_holders_ += static_cast<std::uint64_t>(static_cast<std::int64_t>(delta));
+}
+
+double Metrics::current_consistency() const {
+  const std::size_t servers = labels_.empty() ? 0 : labels_.back().size();
+  if (servers == 0 || reporting_clients_ == 0) return 1.0;
+  return static_cast<double>(newest_holders_) / (static_cast<double>(servers) * static_cast<double>(reporting_clients_));
 }
 
 void Metrics::cover(std::uint32_t node, ClientId cid, std::uint32_t from, std::uint32_t upto, Nanos now) {
@@ -103,7 +122,7 @@ double Metrics::current_coverage() const {
   return expected_pairs_ ? static_cast<double>(reached_pairs_) / static_cast<double>(expected_pairs_) : 0.0;
 }
 
-void Metrics::sample_coverage(Nanos now) { coverage_.push_back({now, current_coverage()}); }
+void Metrics::sample_coverage(Nanos now) { coverage_.push_back({now, current_coverage(), current_consistency()}); }
 
 void Metrics::finish(results::RunRecord& rec, std::uint64_t messages_sent, std::uint64_t duplicates,
                      std::uint64_t peer_stores) const {

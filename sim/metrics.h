@@ -56,6 +56,11 @@ class Metrics {
   void read(std::uint32_t node, std::string_view client_name, const Report* served, ClientId client, Nanos now);
   void sample_coverage(Nanos now);
 
+  // Of every (server, client) pair over the clients that have reported, the
+  // fraction where the server holds the client's newest report (1 before
+  // any report). Kept from the `previous` of each store: no table copies.
+  double current_consistency() const;
+
   // Fills updates, deliveries, reads, coverage and the summary's metric fields.
   void finish(results::RunRecord& rec, std::uint64_t messages_sent, std::uint64_t duplicates,
               std::uint64_t peer_stores) const;
@@ -73,6 +78,7 @@ class Metrics {
     std::uint32_t reached = 0;
     Nanos issued = 0;
     Nanos converged = -1;      // absolute virtual time, -1 if never
+    std::uint32_t holders = 0; // servers holding this update now
     bool sampled = false;
   };
   struct Client {
@@ -84,6 +90,9 @@ class Metrics {
   std::uint32_t position(const Client& c, const Report* r) const;
   // Marks the client's updates at positions (from, upto] as reached at `node`.
   void cover(std::uint32_t node, ClientId c, std::uint32_t from, std::uint32_t upto, Nanos now);
+  // One more (+1) or one fewer (-1) server holds the client's update at
+  // position `pos` (1-based; 0: not an update, nothing to count).
+  void hold(const Client& c, std::uint32_t pos, int delta);
 
   MetricsSpec spec_;
   std::vector<std::vector<std::uint32_t>> labels_;       // per epoch
@@ -93,6 +102,8 @@ class Metrics {
   // For servers that crashed: [client] -> positions already counted before.
   std::map<std::uint32_t, std::vector<std::uint32_t>> crash_floor_;
   std::uint64_t expected_pairs_ = 0, reached_pairs_ = 0;
+  // Consistency: servers holding each reporting client's newest update, summed.
+  std::uint64_t newest_holders_ = 0, reporting_clients_ = 0;
   // Sampled deliveries run to millions of rows (200 updates x 10,000 nodes);
   // kept compact (24 bytes) and on huge pages, so appending does not fault a
   // fresh 4 KiB page every 170 rows. Widened to DeliveryRow in finish().

@@ -187,20 +187,21 @@ TEST_CASE("plots: plot_all writes CDF, coverage and sweep PNGs from a results fi
   const std::string out = dir.file("plots/nested");
   const auto written = plot_all(db, out);
   REQUIRE(written == std::vector<std::string>{out + "/convergence_cdf.png", out + "/coverage.png",
-                                              out + "/reach.png", out + "/sweep_fanout.png"});
+                                              out + "/reach.png", out + "/consistency.png",
+                                              out + "/sweep_fanout.png"});
   for (const auto& f : written) CHECK(is_png(f));
 
   // Deterministic names: a second call overwrites the same files.
   CHECK(plot_all(db, out) == written);
-  CHECK(std::distance(std::filesystem::directory_iterator(out), std::filesystem::directory_iterator()) == 4);
+  CHECK(std::distance(std::filesystem::directory_iterator(out), std::filesystem::directory_iterator()) == 5);
 }
 
-TEST_CASE("plots: one run with a partition gives CDF, coverage and reach plots but no sweep", "[results][plots]") {
+TEST_CASE("plots: one run with a partition gives CDF, coverage, reach and consistency plots but no sweep", "[results][plots]") {
   TempDir dir;
   const std::string db = dir.file("one.db");
   write_run(db, partition_run("flooding", "{}", 1, 20));
   const auto written = plot_all(db, dir.path().string());
-  REQUIRE(written.size() == 3);
+  REQUIRE(written.size() == 4);
   for (const auto& f : written) CHECK(is_png(f));
   CHECK_FALSE(std::filesystem::exists(dir.file("sweep_fanout.png")));
 }
@@ -212,7 +213,7 @@ TEST_CASE("plots: more runs than curves are pooled per strategy and still plotte
     write_run(db, partition_run(seed % 2 ? "flooding" : "gossip", R"({"fanout":)" + std::to_string(seed % 3) + "}",
                                 seed, 10));
   const auto written = plot_all(db, dir.path().string());
-  REQUIRE(written.size() == 4);
+  REQUIRE(written.size() == 5);
   for (const auto& f : written) CHECK(is_png(f));
 }
 
