@@ -7,7 +7,9 @@
 //
 // Order of simultaneous events: faults, then coverage samples, then client
 // commands and messages in the order they were scheduled (the timeline
-// schedules in that order before the run starts).
+// schedules in that order before the run starts). Live, the servers' own
+// events reach the harness after the timeline events due at the same
+// instant, so one stored just before a fault may be counted just after it.
 //
 // Randomness: the workload draws from its own stream of the run seed
 // (sim/workload.h); the harness draws nothing else.

@@ -60,10 +60,27 @@ bool LiveEvents::after_crash(std::uint32_t node, Nanos at) const {
   return it != crashed_at_.end() && at >= it->second;
 }
 
-void LiveEvents::server_crashed(std::uint32_t node, Nanos at) { crashed_at_[node] = at; }
+void LiveEvents::server_crashed(std::uint32_t node, Nanos at) {
+  crashed_at_[node] = at;
+  lose_held(node);  // at the fault's time, as in the simulator
+}
 
 void LiveEvents::server_restarted(std::uint32_t node) {
-  post_([this, node] { crashed_at_.erase(node); });
+  // Only the crash this restart ends: a later crash of the same server,
+  // dispatched before this runs, stays in force.
+  const auto it = crashed_at_.find(node);
+  const Nanos crash = it == crashed_at_.end() ? -1 : it->second;
+  post_([this, node, crash] {
+    const auto now = crashed_at_.find(node);
+    if (now != crashed_at_.end() && now->second == crash) crashed_at_.erase(now);
+  });
+}
+
+void LiveEvents::lose_held(std::uint32_t node) {
+  for (auto it = held_.lower_bound({node, 0}); it != held_.end() && it->first.first == node;) {
+    events_.lost(node, it->first.second, it->second);
+    it = held_.erase(it);
+  }
 }
 
 void LiveEvents::client_report(std::uint32_t node, const std::string& at_line, bool stored, Nanos at) {
@@ -77,13 +94,13 @@ void LiveEvents::client_report(std::uint32_t node, const std::string& at_line, b
 void LiveEvents::peer_report(std::uint32_t node, const std::string& at_line, std::uint16_t hops, bool stored,
                              Nanos at) {
   ++events_handled_;
+  // Not delivered, as in the simulator: lost with the crashed server.
+  if (after_crash(node, at)) return;
   if (!stored) {
     ++duplicates_;
-    if (after_crash(node, at)) return;
     return events_.peer_report(node, ReportRef(), hops, false, nullptr, at);
   }
   ++stored_;
-  if (after_crash(node, at)) return;
   const ReportRef* r = canonical(at_line);
   if (!r) return;
   const Report* previous = replace_held(node, *r);
@@ -98,10 +115,7 @@ void LiveEvents::whatsat(std::uint32_t node, const std::string& served_at_line, 
 void LiveEvents::server_stopped(std::uint32_t node) {
   post_([this, node] {
     ++events_handled_;
-    for (auto it = held_.lower_bound({node, 0}); it != held_.end() && it->first.first == node;) {
-      events_.lost(node, it->first.second, it->second);
-      it = held_.erase(it);
-    }
+    lose_held(node);  // what its answers in the grace stored
   });
 }
 

@@ -36,10 +36,11 @@ class LiveEvents {
   // An observer for server `node` (called on its thread); must not outlive this.
   std::unique_ptr<NodeObserver> observer(std::uint32_t node);
 
-  // Server `node` crashed at scenario time `at`. It still answers the
-  // commands it was sent before (and those answers count: in the simulator
-  // they happened before the crash), but what reaches it from peers from
-  // then on is not heard: in the simulator a crash is instant.
+  // Server `node` crashed at scenario time `at`: what it held is lost now.
+  // It still answers the commands it was sent before (and those answers
+  // count: in the simulator they happened before the crash), but what
+  // reaches it from peers from then on is not heard and not counted as
+  // delivered: in the simulator a crash is instant.
   void server_crashed(std::uint32_t node, Nanos at);
   // Server `node` has stopped (joined): once everything it posted has been
   // handled, tells the harness what it held (WorldEvents::lost).
@@ -60,6 +61,8 @@ class LiveEvents {
   void client_report(std::uint32_t node, const std::string& at_line, bool stored, Nanos at);
   void peer_report(std::uint32_t node, const std::string& at_line, std::uint16_t hops, bool stored, Nanos at);
   void whatsat(std::uint32_t node, const std::string& served_at_line, Nanos at);
+  // Tells the harness what `node` held (WorldEvents::lost) and forgets it.
+  void lose_held(std::uint32_t node);
   // Whether a peer message reached `node` at `at`, after its crash.
   bool after_crash(std::uint32_t node, Nanos at) const;
   // The canonical Report for an AT line; null if malformed.

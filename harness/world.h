@@ -17,8 +17,9 @@
 
 namespace herd::harness {
 
-// What a world tells the harness, on the harness's thread, in the order it
-// happened. `at` is scenario time. Reports are the world's canonical ones
+// What a world tells the harness, on the harness's thread: in the order it
+// happened in the simulator; live, in each server's order (servers race each
+// other by microseconds). `at` is scenario time. Reports are the world's canonical ones
 // (one id space for every server, so metrics can compare them).
 class WorldEvents {
  public:

@@ -70,12 +70,6 @@ void Metrics::stored(std::uint32_t node, const ReportRef& r, std::uint16_t hops,
   cover(node, cid, from, pos, now);
 }
 
-void Metrics::node_lost(std::uint32_t node, const LocationTable& table) {
-  for (ClientId cid = 0; cid < clients_.size(); ++cid) {
-    if (const ReportRef* held = table.find(cid)) node_lost(node, cid, held->get());
-  }
-}
-
 void Metrics::node_lost(std::uint32_t node, ClientId client, const Report* held) {
   if (!held || client >= clients_.size()) return;
   auto& floor = crash_floor_[node];

@@ -29,7 +29,6 @@
 #include <vector>
 
 #include "engine/virtual/huge_pages.h"
-#include "herd/location_table.h"
 #include "herd/report.h"
 #include "results/run_record.h"
 #include "sim/scenario.h"
@@ -40,7 +39,7 @@ class Metrics {
  public:
   explicit Metrics(const MetricsSpec& spec);
 
-  // The herd's components changed (labels from VirtualNetwork::components()).
+  // The herd's components changed (labels from harness::FaultState::components()).
   void set_components(std::vector<std::uint32_t> labels);
 
   // A client's IAMAT was stored at `origin`: a new update.
@@ -49,9 +48,8 @@ class Metrics {
                      const Report* previous);
   // `node` stored `r` from a peer, `hops` links from its origin, replacing `previous`.
   void stored(std::uint32_t node, const ReportRef& r, std::uint16_t hops, Nanos now, const Report* previous);
-  // `node` is about to crash with `table`: remember how far it had got.
-  void node_lost(std::uint32_t node, const LocationTable& table);
-  // The same, one client at a time: `node` held `held` (null: nothing) for `client`.
+  // `node` is about to crash holding `held` (null: nothing) for `client`:
+  // remember how far it had got (one call per client it held).
   void node_lost(std::uint32_t node, ClientId client, const Report* held);
   void read(std::uint32_t node, std::string_view client_name, const Report* served, ClientId client, Nanos now);
   void sample_coverage(Nanos now);

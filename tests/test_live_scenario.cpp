@@ -237,6 +237,15 @@ TEST_CASE("herd live crashes a server for real and restarts it empty - the recor
   }
   CHECK(during == 0);
   CHECK(after > 0);
+  // What B held is lost at the crash's time: while it is down at most two
+  // of the three servers hold any client's newest report.
+  std::size_t samples_down = 0;
+  for (const auto& c : rec.coverage) {
+    if (c.at <= crash || c.at >= restart) continue;
+    ++samples_down;
+    CHECK(c.consistency <= 2.0 / 3.0 + 1e-9);
+  }
+  CHECK(samples_down > 0);
 
   // Updates issued well inside the outage reach only their own side: alone.
   std::size_t inside = 0;
