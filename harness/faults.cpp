@@ -9,27 +9,14 @@
 
 namespace herd::harness {
 
-std::int64_t find_link(const Topology& topo, std::uint32_t a, std::uint32_t b) {
-  for (std::size_t i = 0; i < topo.links.size(); ++i) {
-    const auto [x, y] = topo.links[i];
-    if ((x == a && y == b) || (x == b && y == a)) return static_cast<std::int64_t>(i);
-  }
-  return -1;
-}
-
-std::int64_t find_server(const Topology& topo, const std::string& name) {
-  const auto it = std::find(topo.names.begin(), topo.names.end(), name);
-  return it == topo.names.end() ? -1 : it - topo.names.begin();
-}
-
 std::size_t scenario_link(const sim::Scenario& s, const Topology& topo, std::uint64_t seed, const std::string& a,
                           const std::string& b, const std::string& field) {
-  const std::int64_t ia = find_server(topo, a), ib = find_server(topo, b);
-  const std::int64_t li = ia < 0 || ib < 0 ? -1 : find_link(topo, static_cast<std::uint32_t>(ia), static_cast<std::uint32_t>(ib));
-  if (li < 0)
+  const auto ia = topo.index_of(a), ib = topo.index_of(b);
+  const auto li = ia && ib ? topo.link_index(*ia, *ib) : std::nullopt;
+  if (!li)
     throw sim::ScenarioError(s.file, field, "no link " + a + "-" + b + " in the generated topology (seed " +
                                                 std::to_string(seed) + ")");
-  return static_cast<std::size_t>(li);
+  return *li;
 }
 
 std::vector<Fault> resolve_faults(const sim::Scenario& s, const Topology& topo, std::uint64_t seed) {
@@ -48,9 +35,9 @@ std::vector<Fault> resolve_faults(const sim::Scenario& s, const Topology& topo, 
         break;
       case FaultKind::Crash:
       case FaultKind::Restart: {
-        const std::int64_t n = find_server(topo, spec.a);
-        if (n < 0) throw sim::ScenarioError(s.file, spec.field + ".node", "no server '" + spec.a + "'");
-        f.node = static_cast<std::uint32_t>(n);
+        const auto n = topo.index_of(spec.a);
+        if (!n) throw sim::ScenarioError(s.file, spec.field + ".node", "no server '" + spec.a + "'");
+        f.node = static_cast<std::uint32_t>(*n);
         break;
       }
       case FaultKind::Partition:

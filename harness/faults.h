@@ -26,12 +26,6 @@ struct Fault {
   std::vector<std::uint32_t> group_of;  // Partition: each server's group
 };
 
-// Index of the link a–b in topology.links (either order), or -1.
-std::int64_t find_link(const Topology& topo, std::uint32_t a, std::uint32_t b);
-
-// Index of server `name` in the topology, or -1.
-std::int64_t find_server(const Topology& topo, const std::string& name);
-
 // The index of the link a–b that the scenario's field `field` names; throws
 // sim::ScenarioError naming that field if the topology (generated with
 // `seed`) lacks it.

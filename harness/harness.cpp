@@ -34,9 +34,14 @@ Harness::Harness(const sim::Scenario& s, std::uint64_t seed, const Topology& top
 
 Harness::~Harness() = default;
 
-Nanos Harness::coverage_interval(const sim::Scenario& s) {
+namespace {
+
+// The default: 200 samples a run.
+Nanos coverage_interval(const sim::Scenario& s) {
   return s.metrics.coverage_interval.value_or(std::max<Nanos>(s.duration / 200, 1));
 }
+
+}  // namespace
 
 void Harness::schedule(Nanos at, Event e) {
   std::uint32_t id;

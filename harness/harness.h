@@ -60,9 +60,6 @@ class Harness final : public WorldEvents {
   void invalid_line(std::uint32_t node, std::string_view line, Nanos at) override;
   void lost(std::uint32_t node, ClientId client, const Report* held) override;
 
-  // The default coverage interval: 200 samples a run.
-  static Nanos coverage_interval(const sim::Scenario& s);
-
  private:
   struct Event {
     enum class Kind : std::uint8_t { Fault, Sample, Progress, Report, Read };

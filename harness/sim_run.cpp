@@ -48,7 +48,7 @@ void configure(virt::VirtualNetwork& net, const sim::Scenario& s, std::uint64_t 
     for (std::uint32_t i = 0; i < n; ++i)
       net.set_clock_skew(i, -s.skew.max + static_cast<Nanos>(skew_rng.below(static_cast<std::uint64_t>(2 * s.skew.max + 1))));
   }
-  for (const auto& [name, skew] : s.skew.nodes) net.set_clock_skew(static_cast<std::uint32_t>(find_server(topo, name)), skew);
+  for (const auto& [name, skew] : s.skew.nodes) net.set_clock_skew(static_cast<std::uint32_t>(*topo.index_of(name)), skew);
 }
 
 }  // namespace

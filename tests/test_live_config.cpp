@@ -27,23 +27,6 @@
 using namespace herd::live;
 using namespace herd::live::test;
 
-namespace {
-
-std::string error_of(const std::string& text, const std::optional<std::string>& env = std::nullopt) {
-  try {
-    parse_herd_config(text, "herd.json", env);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "(accepted)";
-}
-
-const std::string kTwo = R"({"servers": [
-  {"name": "A", "port": 1000, "peer_port": 2000, "neighbours": ["B"]},
-  {"name": "B", "port": 1001, "peer_port": 2001, "neighbours": ["A"]}]})";
-
-}  // namespace
-
 TEST_CASE("a valid config loads with defaults filled in") {
   const auto c = parse_herd_config(kTwo, "herd.json");
   REQUIRE(c.servers.size() == 2);

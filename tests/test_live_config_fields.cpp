@@ -9,25 +9,10 @@
 
 #include "engine/asio/herd_config.h"
 #include "herd/strategy_spec.h"
+#include "test_live_support.h"
 
 using namespace herd::live;
-
-namespace {
-
-std::string error_of(const std::string& text, const std::optional<std::string>& env = std::nullopt) {
-  try {
-    parse_herd_config(text, "herd.json", env);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "(accepted)";
-}
-
-const std::string kTwo = R"({"servers": [
-  {"name": "A", "port": 1000, "peer_port": 2000, "neighbours": ["B"]},
-  {"name": "B", "port": 1001, "peer_port": 2001, "neighbours": ["A"]}]})";
-
-}  // namespace
+using namespace herd::live::test;
 
 TEST_CASE("bad configs name the file, the field and the reason") {
   struct Case {

@@ -32,6 +32,15 @@ bool eventually(const std::function<bool()>& done, std::chrono::milliseconds tim
   }
 }
 
+std::string error_of(const std::string& text, const std::optional<std::string>& env) {
+  try {
+    parse_herd_config(text, "herd.json", env);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
 std::string temp_dir(const std::string& tag) {
   static std::atomic<int> n{0};
   auto p = std::filesystem::temp_directory_path() /

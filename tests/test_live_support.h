@@ -22,6 +22,15 @@ bool eventually(const std::function<bool()>& done, std::chrono::milliseconds tim
 // A fresh empty directory under the system temp dir.
 std::string temp_dir(const std::string& tag);
 
+// parse_herd_config's error message for `text` (as file "herd.json"), or
+// "(accepted)".
+std::string error_of(const std::string& text, const std::optional<std::string>& env = std::nullopt);
+
+// A valid two-server config: A (ports 1000/2000) and B (1001/2001), neighbours.
+inline const std::string kTwo = R"({"servers": [
+  {"name": "A", "port": 1000, "peer_port": 2000, "neighbours": ["B"]},
+  {"name": "B", "port": 1001, "peer_port": 2001, "neighbours": ["A"]}]})";
+
 // A config for a five-server preset with every port 0 (ephemeral).
 HerdConfig preset_config(const std::string& preset);
 

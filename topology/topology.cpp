@@ -11,6 +11,13 @@ std::optional<std::size_t> Topology::index_of(std::string_view name) const {
   return std::nullopt;
 }
 
+std::optional<std::size_t> Topology::link_index(std::size_t a, std::size_t b) const {
+  for (std::size_t i = 0; i < links.size(); ++i) {
+    if ((links[i].first == a && links[i].second == b) || (links[i].first == b && links[i].second == a)) return i;
+  }
+  return std::nullopt;
+}
+
 std::vector<std::vector<std::size_t>> Topology::adjacency() const {
   std::vector<std::vector<std::size_t>> adj(names.size());
   for (auto [a, b] : links) {

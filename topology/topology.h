@@ -17,6 +17,9 @@ struct Topology {
 
   std::size_t size() const { return names.size(); }
   std::optional<std::size_t> index_of(std::string_view name) const;
+  // Index into `links` of the link a–b (either order); a linear scan, for
+  // the few lookups a scenario's faults and overrides make.
+  std::optional<std::size_t> link_index(std::size_t a, std::size_t b) const;
   // Neighbour lists, each sorted ascending (deterministic send order).
   std::vector<std::vector<std::size_t>> adjacency() const;
 };
