@@ -35,7 +35,8 @@ constexpr ScenarioCommand kCommand{
     "to the same servers as herd sim, over TCP. Link latency, loss and clock skew are\n"
     "not applied. Faults happen for real: a crash stops a server, a restart starts\n"
     "it empty on the same ports, a cut or partition closes links at both ends until\n"
-    "restored or healed. At most 64 servers. See docs/live.md.\n",
+    "restored or healed. Times are recorded in scenario time (wall time x speed), so\n"
+    "the results compare row by row with herd sim's. At most 64 servers. See docs/live.md.\n",
     "\nexit codes: 0 success; 1 a run, the results file or the plots failed;\n"
     "            2 bad usage, or a scenario that is invalid or cannot run live\n"};
 

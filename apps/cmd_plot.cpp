@@ -28,10 +28,11 @@ std::string default_out_dir(const std::string& db) {
 int cmd_plot(int argc, char** argv) {
   po::options_description opts(
       "herd plot DB [--out DIR]\n"
-      "Draws PNG plots from a results file written by `herd sim`:\n"
+      "Draws PNG plots from a results file written by `herd sim` or `herd live`:\n"
       "  convergence_cdf.png   convergence-time CDF, one curve per run (per strategy beyond 10 runs)\n"
       "  coverage.png          coverage over time, with the fault timeline (partition, heal, ...)\n"
       "  reach.png             fraction of all servers reached by updates, by issue time (partition plateau)\n"
+      "  consistency.png       (server, client) pairs holding the client's newest report, over time\n"
       "  sweep_<param>.png     convergence p50/p99 against each swept parameter (when runs differ in it)\n"
       "Existing files of those names in DIR are overwritten. Needs gnuplot; no display.\n"
       "Exit codes: 0 plots written, 1 failure (gnuplot, output directory, or no run with data to plot),\n"
