@@ -23,6 +23,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/program_options.hpp>
 
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/asio/herd_config.h"
@@ -261,9 +262,18 @@ class LoadConnection {
   double credit_ = 0;
 };
 
-// The measured interval, in ticks().
+double cpu_seconds(clockid_t clock) {
+  timespec ts{};
+  ::clock_gettime(clock, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// The measured interval, in ticks(), and the CPU time spent in it: the
+// whole process's (servers, their table and log threads, and the load
+// generator) and the load generator's own (this thread's).
 struct Window {
   std::int64_t from, to;
+  double process_cpu = 0, load_cpu = 0;
   bool holds(std::int64_t t) const { return t >= from && t < to; }
 };
 
@@ -274,8 +284,16 @@ Window run_load(asio::io_context& io, std::vector<std::unique_ptr<LoadConnection
   const auto t0 = ticks();
   const auto from = t0 + static_cast<std::int64_t>(o.warmup * 1e9);
   const auto to = from + static_cast<std::int64_t>(o.seconds * 1e9);
+  Window w{from, to};
+  asio::steady_timer start_timer(io, std::chrono::nanoseconds(from - t0));
+  start_timer.async_wait([&](const boost::system::error_code&) {
+    w.process_cpu = -cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
+    w.load_cpu = -cpu_seconds(CLOCK_THREAD_CPUTIME_ID);
+  });
   asio::steady_timer stop_timer(io, std::chrono::nanoseconds(to - t0));
   stop_timer.async_wait([&](const boost::system::error_code&) {
+    w.process_cpu += cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
+    w.load_cpu += cpu_seconds(CLOCK_THREAD_CPUTIME_ID);
     running = false;
     // Let in-flight reports finish flooding before the servers stop.
     stop_timer.expires_after(std::chrono::milliseconds(300));
@@ -297,7 +315,7 @@ Window run_load(asio::io_context& io, std::vector<std::unique_ptr<LoadConnection
   };
   if (o.rate > 0) tick();
   io.run();
-  return {from, to};
+  return w;
 }
 
 double percentile(std::vector<std::int64_t>& v, double p) {
@@ -333,7 +351,8 @@ Figures figures(const std::vector<std::unique_ptr<LoadConnection>>& conns, const
   return f;
 }
 
-void print_figures(const Options& o, const Topology& topo, Farthest far, const live::HerdConfig& cfg, Figures& f) {
+void print_figures(const Options& o, const Topology& topo, Farthest far, const live::HerdConfig& cfg, Window w,
+                   Figures& f) {
   const std::string& far_name = topo.names[far.server];
   const double accepted_rate = static_cast<double>(f.accepted) / o.seconds;
   std::printf("preset %s: load on %s, farthest server %s (%d hops); %d connections x window %d x %d clients each; offered %s; logs %s\n",
@@ -344,6 +363,9 @@ void print_figures(const Options& o, const Topology& topo, Farthest far, const l
               cfg.data_dir.empty() ? "" : (" (tables in " + cfg.data_dir + ")").c_str());
   std::printf("accepted IAMATs/s     %.0f  (%llu in %.1f s; %llu rejected)\n", accepted_rate,
               static_cast<unsigned long long>(f.accepted), o.seconds, static_cast<unsigned long long>(f.rejected));
+  const double millions = static_cast<double>(f.accepted) / 1e6;
+  std::printf("CPU s per M IAMATs    %.2f herd-wide (servers with their table and log threads), %.2f load generator\n",
+              millions > 0 ? (w.process_cpu - w.load_cpu) / millions : 0.0, millions > 0 ? w.load_cpu / millions : 0.0);
   std::printf("reply latency ms      p50 %.3f  p99 %.3f\n", percentile(f.reply_latency, 0.5),
               percentile(f.reply_latency, 0.99));
   std::printf("propagation to %s ms  p50 %.3f  p99 %.3f  (%zu of %llu reports sent in the window were stored there first-hand;\n"
@@ -379,7 +401,7 @@ int run(const Options& o) {
   for (auto& s : servers) s->stop();
   servers.clear();  // joins: the observer's data is now safe to read
   Figures f = figures(conns, arrivals, w);
-  print_figures(o, topo, far, cfg, f);
+  print_figures(o, topo, far, cfg, w, f);
   return 0;
 }
 

@@ -247,6 +247,38 @@ TEST_CASE("a failing commit keeps its rows, says why, coalesces and retries") {
   CHECK(log_newest(path) == rows);
 }
 
+TEST_CASE("while commits fail, the put queue stays bounded by its clients, not its puts") {
+  TempDir tmp;
+  const std::string path = tmp.file("Clark.db");
+  DurableTable::Options o = kNoAutoCheckpoint;
+  o.compact_bytes = 64 * 1024;
+  DurableTable t(path, "Clark", Durability::Batch, o);
+  t.put("seed", at("seed", 1));
+  t.sync();
+  std::uint64_t most_queued = 0;
+  constexpr long kPuts = 100000;  // ~9 MB of lines for 10 clients
+  {
+    FileSizeLimit full(fs::file_size(path + "-log"));
+    for (long i = 0; i < kPuts; ++i) {
+      const std::string c = "c" + std::to_string(i % 10);
+      t.put(c, at(c, 100 + i));
+      if (i % 256 == 0) most_queued = std::max(most_queued, t.stats().queued_bytes);
+    }
+    CHECK(t.last_error());
+  }
+  // Compaction keeps the newest line of each of the 10 clients: the queue
+  // never grows past the threshold (plus one put).
+  CHECK(most_queued > 0);
+  CHECK(most_queued <= o.compact_bytes + 200);
+  t.sync();
+  CHECK(t.stats().queued_bytes == 0);
+  const auto rows = as_map(t.load());
+  REQUIRE(rows.size() == 11);
+  for (long k = 0; k < 10; ++k)
+    CHECK(rows.at("c" + std::to_string(k)) == at("c" + std::to_string(k), 100 + kPuts - 10 + k));
+  CHECK(log_newest(path) == rows);
+}
+
 TEST_CASE("the commit thread retries a failed round by itself") {
   TempDir tmp;
   const std::string path = tmp.file("Clark.db");

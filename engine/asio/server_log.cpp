@@ -77,9 +77,14 @@ void ServerLog::open(const std::string& dir, const std::string& name, const LogO
     dropped_ = 0;
     stop_ = false;
     paused_ = false;
+    writer_started_ = false;
   }
   open_ = true;
   writer_ = std::thread([this] { writer_loop(); });
+  // The writer takes mu_ once as it starts; waiting for that here means a
+  // later hand-over's try_lock only ever meets a writer that is writing.
+  std::unique_lock lk(mu_);
+  done_cv_.wait(lk, [&] { return writer_started_; });
 }
 
 void ServerLog::close() {
@@ -229,6 +234,8 @@ void ServerLog::pause_writer(bool paused) {
 
 void ServerLog::writer_loop() {
   std::unique_lock lk(mu_);
+  writer_started_ = true;
+  done_cv_.notify_all();
   for (;;) {
     work_cv_.wait(lk, [&] { return stop_ || (!paused_ && !queue_.empty()); });
     if (queue_.empty()) {

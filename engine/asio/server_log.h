@@ -146,6 +146,7 @@ class ServerLog {
   std::uint64_t dropped_ = 0;
   bool stop_ = false;
   bool paused_ = false;
+  bool writer_started_ = false;  // the writer thread has taken mu_ once
 
   // The writer thread's (open() and close() hand it over and back).
   int fd_ = -1;

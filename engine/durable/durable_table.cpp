@@ -40,6 +40,7 @@ DurableTable::DurableTable(const std::string& path, const std::string& server, D
 
 DurableTable::DurableTable(const std::string& path, const std::string& server, Durability mode, Options options)
     : path_(path), log_path_(path + "-log"), server_(server), mode_(mode), options_(options), log_(log_path_, server) {
+  compact_at_ = options_.compact_bytes;
   if (mode == Durability::Off) throw std::invalid_argument("DurableTable: Durability::Off means no table");
   if (server.empty()) throw DurableTableError(path_, "empty server name");
   std::error_code ec;
@@ -76,7 +77,6 @@ void DurableTable::open(const std::string& server) {
     // applies them.
     for (auto& [client, line] : log.lines) {
       auto& entry = *entries_.emplace(client, Entry{}).first;
-      entry.second.line = line;
       entry.second.logged = std::move(line);
       entry.second.since = true;
       since_.push_back(&entry);
@@ -103,6 +103,29 @@ std::vector<std::pair<std::string, std::string>> DurableTable::load() {
   return {std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end())};
 }
 
+void DurableTable::PutQueue::add(std::string_view client, std::string_view line) {
+  records.push_back(Record{bytes.size(), static_cast<std::uint32_t>(client.size()),
+                           static_cast<std::uint32_t>(line.size())});
+  bytes.append(client);
+  bytes.append(line);
+}
+
+void DurableTable::compact_queue() {
+  // Rare (a write stalled for long, or a failing disk): a local index, so
+  // the common path never looks a client up on the server's thread.
+  std::unordered_map<std::string_view, std::size_t> newest;
+  newest.reserve(queue_.records.size());
+  for (std::size_t k = 0; k < queue_.records.size(); ++k) newest[queue_.client(queue_.records[k])] = k;
+  PutQueue kept;
+  kept.records.reserve(newest.size());
+  for (std::size_t k = 0; k < queue_.records.size(); ++k) {
+    const auto& r = queue_.records[k];
+    if (newest[queue_.client(r)] == k) kept.add(queue_.client(r), queue_.line(r));
+  }
+  queue_ = std::move(kept);
+  compact_at_ = std::max(options_.compact_bytes, 2 * queue_.bytes.size());
+}
+
 void DurableTable::put(std::string_view client, std::string_view at_line) {
   bool was_empty = false;
   {
@@ -110,15 +133,9 @@ void DurableTable::put(std::string_view client, std::string_view at_line) {
     if (closed_) throw std::logic_error("DurableTable::put after close");
     ++put_seq_;
     ++stats_.puts;
-    auto it = entries_.find(client);
-    if (it == entries_.end()) it = entries_.emplace(std::string(client), Entry{}).first;
-    // assign() reuses the entry's buffer: no allocation once a client is known.
-    it->second.line.assign(at_line);
-    if (!it->second.dirty) {
-      it->second.dirty = true;
-      was_empty = dirty_.empty();
-      dirty_.push_back(&*it);
-    }
+    was_empty = queue_.empty();
+    queue_.add(client, at_line);
+    if (queue_.bytes.size() >= compact_at_) compact_queue();
   }
   if (mode_ == Durability::Fsync) {
     // On failure the line stays pending and the commit thread retries.
@@ -138,7 +155,7 @@ void DurableTable::sync() {
   commit_round();
   std::lock_guard lk(mu_);
   if (committed_seq_ >= target) return;
-  throw DurableTableError(log_path_, "cannot commit " + std::to_string(dirty_.size()) +
+  throw DurableTableError(log_path_, "cannot commit " + std::to_string(failed_pending_ + queue_.records.size()) +
                                          " pending reports (kept for a retry): " + last_error_.value_or("unknown error"));
 }
 
@@ -169,7 +186,7 @@ void DurableTable::close() {
   if (ckpt_ok) return;
   std::lock_guard lk(mu_);
   if (!ok)
-    throw DurableTableError(log_path_, "closed with " + std::to_string(dirty_.size()) +
+    throw DurableTableError(log_path_, "closed with " + std::to_string(failed_pending_ + queue_.records.size()) +
                                            " reports not saved: " + last_error_.value_or("unknown error"));
   throw DurableTableError(path_, "closed without its last checkpoint (the reports are safe in " + log_path_ +
                                      ", applied at the next open's checkpoint): " + last_error_.value_or("unknown error"));
@@ -189,16 +206,18 @@ std::optional<std::string> DurableTable::last_error() const {
 
 DurableTable::Stats DurableTable::stats() const {
   std::lock_guard lk(mu_);
-  return stats_;
+  Stats s = stats_;
+  s.queued_bytes = queue_.bytes.size();
+  return s;
 }
 
 bool DurableTable::commit_round() {
   std::lock_guard log_lock(log_mu_);
   std::uint64_t seq = 0;
-  batch_.clear();
+  incoming_.clear();
   {
     std::lock_guard lk(mu_);
-    if (dirty_.empty()) {
+    if (queue_.empty() && retry_.empty()) {
       // Nothing pending and no round in flight (we hold log_mu_): all is on disk.
       committed_seq_ = put_seq_;
       return true;
@@ -207,12 +226,36 @@ bool DurableTable::commit_round() {
       last_error_ = "the table is closed";
       return false;
     }
-    round_.swap(dirty_);
+    incoming_.bytes.swap(queue_.bytes);
+    incoming_.records.swap(queue_.records);
+    compact_at_ = options_.compact_bytes;
     seq = put_seq_;
-    // Only copies under mu_ (puts wait for it); checksums are computed after.
-    for (const EntryPtr e : round_) {
-      e->second.dirty = false;
-      batch_.add(e->second.line);
+  }
+  // The newest record per client wins; a failed round's records are older
+  // than every incoming one.
+  const std::uint64_t round = ++rounds_;
+  record_entry_.clear();
+  std::size_t k = 0;
+  for (const PutQueue* q : {&retry_, &incoming_}) {
+    for (const auto& r : q->records) {
+      const std::string_view client = q->client(r);
+      auto it = entries_.find(client);
+      if (it == entries_.end()) it = entries_.emplace(std::string(client), Entry{}).first;
+      it->second.round = round;
+      it->second.last = k++;
+      record_entry_.push_back(&*it);
+    }
+  }
+  batch_.clear();
+  round_.clear();
+  k = 0;
+  for (const PutQueue* q : {&retry_, &incoming_}) {
+    for (const auto& r : q->records) {
+      const EntryPtr e = record_entry_[k];
+      if (e->second.last == k++) {
+        round_.push_back(e);
+        batch_.add(q->line(r));
+      }
     }
   }
   batch_.seal();
@@ -224,37 +267,36 @@ bool DurableTable::commit_round() {
   }
   const std::size_t n = round_.size();
   if (!error) {
-    for (std::size_t k = 0; k < n; ++k) {
-      Entry& e = round_[k]->second;
-      e.logged.assign(batch_.line(k));
+    for (std::size_t i = 0; i < n; ++i) {
+      Entry& e = round_[i]->second;
+      e.logged.assign(batch_.line(i));
       if (!e.since) {
         e.since = true;
-        since_.push_back(round_[k]);
+        since_.push_back(round_[i]);
       }
     }
+    retry_.clear();
+  } else {
+    // Kept for the next round: the newest line per client (a newer put
+    // meanwhile wins, being in the queue).
+    PutQueue kept;
+    for (std::size_t i = 0; i < n; ++i) kept.add(round_[i]->first, batch_.line(i));
+    retry_ = std::move(kept);
   }
   const bool big = log_.size() >= options_.checkpoint_bytes;
   std::lock_guard lk(mu_);
   if (!error) {
-    round_.clear();
     ++stats_.commits;
     stats_.rows_written += n;
     stats_.log_bytes = log_.size();
     committed_seq_ = seq;
+    failed_pending_ = 0;
     last_error_.reset();
     has_logged_ = true;
     if (big) ckpt_wake_.notify_one();
     return true;
   }
-  // Pending again (a newer put for the same client meanwhile wins: `line`
-  // is always the newest).
-  for (const EntryPtr e : round_) {
-    if (!e->second.dirty) {
-      e->second.dirty = true;
-      dirty_.push_back(e);
-    }
-  }
-  round_.clear();
+  failed_pending_ = n;
   last_error_ = std::move(error);
   return false;
 }
@@ -315,7 +357,7 @@ bool DurableTable::checkpoint_round() {
   ++stats_.checkpoints;
   stats_.rows_checkpointed += rows.size();
   // A failed log write keeps its error until a write succeeds.
-  if (dirty_.empty()) last_error_.reset();
+  if (failed_pending_ == 0) last_error_.reset();
   has_logged_ = !since_.empty();
   return true;
 }
@@ -326,7 +368,7 @@ void DurableTable::commit_loop() {
   auto next = clock::now();
   int failures = 0;
   for (;;) {
-    wake_.wait(lk, [&] { return stop_ || (!dirty_.empty() && (mode_ == Durability::Batch || last_error_)); });
+    wake_.wait(lk, [&] { return stop_ || (mode_ == Durability::Batch && !queue_.empty()) || failed_pending_ > 0; });
     if (stop_) return;
     // Group commit: at most one round per kGroupCommitMs; lines put meanwhile
     // join this round.

@@ -61,6 +61,10 @@ class DurableTable {
   struct Options {
     std::uint64_t checkpoint_bytes = 64u << 20;  // once the log is this big,
     int checkpoint_ms = 5000;                    // or this long after the last one if the log holds lines
+    // put() compacts its queue to the newest line per client once it holds
+    // this many bytes (and again each time it doubles past what the last
+    // compaction kept).
+    std::size_t compact_bytes = 32u << 20;
   };
   DurableTable(const std::string& path, const std::string& server, Durability mode, Options options);
   // Commits everything put so far (as close() does) and joins the commit
@@ -86,12 +90,16 @@ class DurableTable {
   std::vector<std::pair<std::string, std::string>> load();
 
   // Records the newest report for a client, replacing the previous one.
-  //  Batch: queues it in memory (only the newest pending line per client is
-  //   kept) for the commit thread, which appends every pending line to the
-  //   log and fdatasync()s it at most every kGroupCommitMs.
-  //  Fsync: appends it to the log and fdatasync()s before returning, on the
-  //   caller's thread.
-  // Never throws for a failed commit: the line stays pending, last_error() is
+  //  Batch: appends it to an in-memory queue (one copy of the line, no
+  //   lookup: this runs on the server's thread) for the commit thread, which
+  //   keeps only the newest queued line per client, appends those to the log
+  //   and fdatasync()s it, at most every kGroupCommitMs.
+  //  Fsync: the same, then commits before returning, on the caller's thread.
+  // Memory: the queue holds the puts since the round in flight started;
+  // past Options::compact_bytes it is compacted to the newest line per client (so it
+  // stays bounded by about twice the bytes of the distinct clients' lines
+  // even while a write stalls for long).
+  // Never throws for a failed commit: the lines stay pending, last_error() is
   // set and the commit thread retries every kGroupCommitMs until it succeeds.
   void put(std::string_view client, std::string_view at_line);
 
@@ -127,6 +135,7 @@ class DurableTable {
     std::uint64_t log_bytes = 0;     // the log's size now (header included)
     std::uint64_t checkpoints = 0;   // successful checkpoints into SQLite
     std::uint64_t rows_checkpointed = 0;  // rows those checkpoints upserted
+    std::uint64_t queued_bytes = 0;  // puts waiting for the commit thread now (clients' and lines' bytes)
   };
   Stats stats() const;
 
@@ -150,14 +159,34 @@ class DurableTable {
   Durability mode_;
   Options options_;
 
-  // One entry per client ever put (or found in the log), never erased, so
-  // pointers to entries stay valid. `line`, `dirty` and the map's structure
-  // are under mu_; `logged` and `since` under log_mu_.
+  // Puts in arrival order: each record is the client's bytes then the line's.
+  struct PutQueue {
+    struct Record {
+      std::size_t offset;
+      std::uint32_t client_size;
+      std::uint32_t line_size;
+    };
+    std::string bytes;
+    std::vector<Record> records;
+    void add(std::string_view client, std::string_view line);
+    std::string_view client(const Record& r) const { return std::string_view(bytes).substr(r.offset, r.client_size); }
+    std::string_view line(const Record& r) const {
+      return std::string_view(bytes).substr(r.offset + r.client_size, r.line_size);
+    }
+    bool empty() const { return records.empty(); }
+    void clear() { bytes.clear(); records.clear(); }
+  };
+  // Keeps only the newest record per client (under mu_, from put()).
+  void compact_queue();
+
+  // One entry per client ever committed (or found in the log), never
+  // erased, so pointers to entries stay valid. Only under log_mu_: the
+  // server's thread never touches them.
   struct Entry {
-    std::string line;    // the newest line put
-    bool dirty = false;  // `line` is not in the log yet (it is in dirty_)
-    std::string logged;  // the newest line in the log
-    bool since = false;  // logged since the last checkpoint's snapshot (in since_)
+    std::string logged;        // the newest line in the log
+    bool since = false;        // logged since the last checkpoint's snapshot (in since_)
+    std::uint64_t round = 0;   // the last round that saw this client
+    std::size_t last = 0;      // that round's index of its newest record
   };
   using Entries = std::unordered_map<std::string, Entry, StringKeyHash, std::equal_to<>>;
   using EntryPtr = Entries::value_type*;
@@ -169,15 +198,21 @@ class DurableTable {
   // The log: only under log_mu_. Lock order: ckpt_mu_, log_mu_, mu_.
   std::mutex log_mu_;
   TableLog log_;
-  std::vector<EntryPtr> round_;  // the entries being appended
-  LogBatch batch_;               // their records, in round_'s order
-  std::vector<EntryPtr> since_;  // entries logged since the last checkpoint's snapshot
+  Entries entries_;
+  std::uint64_t rounds_ = 0;
+  PutQueue retry_;                   // a failed round's newest line per client, written first next round
+  PutQueue incoming_;                // the puts taken from queue_ for this round
+  std::vector<EntryPtr> record_entry_;  // each record's entry, this round
+  std::vector<EntryPtr> round_;      // the entries being appended
+  LogBatch batch_;                   // their records, in round_'s order
+  std::vector<EntryPtr> since_;      // entries logged since the last checkpoint's snapshot
 
   // Everything below: only under mu_.
   mutable std::mutex mu_;
   std::condition_variable wake_;
-  Entries entries_;
-  std::vector<EntryPtr> dirty_;  // entries whose line waits for the log
+  PutQueue queue_;                   // puts waiting for the commit thread
+  std::size_t compact_at_ = 0;
+  std::size_t failed_pending_ = 0;   // reports a failed round kept for a retry (0 once one succeeds)
   std::uint64_t put_seq_ = 0;        // puts so far
   std::uint64_t committed_seq_ = 0;  // every put up to this one is committed
   std::optional<std::string> last_error_;
