@@ -45,10 +45,10 @@ constexpr ScenarioCommand kCommand{
 int cmd_live(int argc, char** argv) {
   po::options_description opts("options");
   std::string out, plot_dir, duration_text, log_dir;
-  std::uint64_t seed = 0;
+  std::string seed_text;
   double speed = 1;
   opts.add_options()("help,h", "show this help")(
-      "seed", po::value(&seed), "run only this seed (instead of the scenario's seed or seeds)")(
+      "seed", po::value(&seed_text), "run only this seed (instead of the scenario's seed or seeds)")(
       "out", po::value(&out), "append every run to this SQLite results file (created if needed)")(
       "plot", po::value(&plot_dir), "after the runs, draw plots from the results file into DIR (needs --out)")(
       "speed", po::value(&speed)->default_value(1), "run the schedule X times faster than real time (0 < X <= 1000)")(
@@ -58,7 +58,8 @@ int cmd_live(int argc, char** argv) {
       "quiet,q", "no progress bar");
   po::variables_map vm;
   std::string scenario_path;
-  if (auto code = parse_scenario_args(kCommand, argc, argv, opts, vm, scenario_path)) return *code;
+  std::optional<std::uint64_t> only_seed;
+  if (auto code = parse_scenario_args(kCommand, argc, argv, opts, vm, scenario_path, only_seed)) return *code;
   if (!(speed > 0 && speed <= 1000) || !std::isfinite(speed)) {
     std::cerr << "herd live: --speed: must be greater than 0 and at most 1000\n";
     return 2;
@@ -99,7 +100,7 @@ int cmd_live(int argc, char** argv) {
 
   std::vector<results::RunRecord> done;
   const int code = run_points(
-      kCommand, points, vm.count("seed") ? std::optional(seed) : std::nullopt, !vm.count("quiet"), scenario_path, out,
+      kCommand, points, only_seed, !vm.count("quiet"), scenario_path, out,
       [&](const sim::Scenario& point, std::uint64_t s, const std::function<void(double)>& progress) {
         harness::LiveRunOptions ro;
         ro.speed = speed;

@@ -34,16 +34,17 @@ constexpr ScenarioCommand kCommand{
 int cmd_sim(int argc, char** argv) {
   po::options_description opts("options");
   std::string out, plot_dir;
-  std::uint64_t seed = 0;
+  std::string seed_text;
   opts.add_options()("help,h", "show this help")(
-      "seed", po::value(&seed), "run only this seed (instead of the scenario's seed or seeds)")(
+      "seed", po::value(&seed_text), "run only this seed (instead of the scenario's seed or seeds)")(
       "out", po::value(&out), "append every run to this SQLite results file (created if needed)")(
       "plot", po::value(&plot_dir), "after the runs, draw plots from the results file into DIR (needs --out)")(
       "check", "only validate the scenario file; run nothing")(
       "quiet,q", "no progress bar");
   po::variables_map vm;
   std::string scenario_path;
-  if (auto code = parse_scenario_args(kCommand, argc, argv, opts, vm, scenario_path)) return *code;
+  std::optional<std::uint64_t> only_seed;
+  if (auto code = parse_scenario_args(kCommand, argc, argv, opts, vm, scenario_path, only_seed)) return *code;
 
   std::vector<sim::Scenario> points;
   try {
@@ -57,7 +58,6 @@ int cmd_sim(int argc, char** argv) {
     std::cerr << "herd sim: " << scenario_path << ": " << e.what() << "\n";
     return 2;
   }
-  const std::optional<std::uint64_t> only_seed = vm.count("seed") ? std::optional(seed) : std::nullopt;
   if (vm.count("check")) {
     std::size_t runs = 0;
     for (const auto& p : points) runs += only_seed ? 1 : p.seeds.size();

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "apps/commands.h"
+#include "sim/code_version.h"
 
 namespace {
 
@@ -26,6 +27,7 @@ constexpr Command kCommands[] = {
 void usage(std::FILE* out) {
   std::fprintf(out, "usage: herd <command> [options]   (herd <command> --help for details)\n\ncommands:\n");
   for (const auto& c : kCommands) std::fprintf(out, "  %-8s %s\n", c.name, c.summary);
+  std::fprintf(out, "  %-8s %s\n", "--version", "print the code version (as results files record it in runs.code_version)");
   std::fprintf(out, "\nexit codes: 0 success, 1 failure, 2 bad usage or input\n");
 }
 
@@ -39,6 +41,10 @@ int main(int argc, char** argv) {
   const std::string_view name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") {
     usage(stdout);
+    return 0;
+  }
+  if (name == "--version" || name == "version") {
+    std::printf("herd %s\n", herd::sim::code_version());
     return 0;
   }
   for (const auto& c : kCommands) {

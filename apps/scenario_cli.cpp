@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
+#include <system_error>
 #include <iostream>
 
 #include "results/store.h"
@@ -51,7 +53,7 @@ class ProgressBar {
 
 std::optional<int> parse_scenario_args(const ScenarioCommand& cmd, int argc, char** argv,
                                        const po::options_description& opts, po::variables_map& vm,
-                                       std::string& scenario_path) {
+                                       std::string& scenario_path, std::optional<std::uint64_t>& seed) {
   po::options_description hidden;
   hidden.add_options()("scenario", po::value(&scenario_path));
   po::options_description all;
@@ -76,6 +78,19 @@ std::optional<int> parse_scenario_args(const ScenarioCommand& cmd, int argc, cha
   if (vm.count("plot") && !vm.count("out")) {
     std::cerr << "herd " << cmd.name << ": --plot draws from the results file: give --out DB too\n";
     return 2;
+  }
+  seed.reset();
+  if (vm.count("seed")) {
+    // Not po::value<std::uint64_t>: it takes "-1" as 18446744073709551615.
+    const auto& text = vm["seed"].as<std::string>();
+    std::uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+      std::cerr << "herd " << cmd.name << ": --seed '" << text
+                << "': expected a whole number from 0 to 18446744073709551615\n";
+      return 2;
+    }
+    seed = value;
   }
   return std::nullopt;
 }

@@ -23,13 +23,17 @@ struct ScenarioCommand {
   const char* exit_codes;  // printed below them
 };
 
-// Parses argv with `opts` plus a positional SCENARIO into `vm` and
-// `scenario_path`. Returns the exit code to stop with (0 after --help, 2
-// after a usage error, its message printed), or nullopt to go on.
-// `opts` must have "help", "out" and "plot".
+// Parses argv with `opts` plus a positional SCENARIO into `vm`,
+// `scenario_path` and `seed` (set when --seed was given: a whole number
+// 0..2^64-1 in plain decimal, as a scenario's seeds are; anything else, a
+// negative number too, is a usage error). Returns the exit code to stop
+// with (0 after --help, 2 after a usage error, its message printed), or
+// nullopt to go on. `opts` must have "help", "out", "plot", and "seed" with
+// a std::string value.
 std::optional<int> parse_scenario_args(const ScenarioCommand& cmd, int argc, char** argv,
                                        const boost::program_options::options_description& opts,
-                                       boost::program_options::variables_map& vm, std::string& scenario_path);
+                                       boost::program_options::variables_map& vm, std::string& scenario_path,
+                                       std::optional<std::uint64_t>& seed);
 
 struct OneRun {
   results::RunRecord record;

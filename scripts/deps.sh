@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages herd builds with, and only those missing.
 # Quiet when everything is already there. Needs root (or sudo) to install.
+# netcat-openbsd: the README talks to a live herd with `nc -N`.
 set -euo pipefail
 packages=(
   g++ cmake ninja-build ccache git pkg-config
@@ -8,6 +9,7 @@ packages=(
   libboost-iostreams-dev libboost-system-dev libboost-filesystem-dev
   libsqlite3-dev sqlite3 nlohmann-json3-dev catch2 libbenchmark-dev
   libssl-dev openssl libgnuplot-iostream-dev gnuplot-nox
+  netcat-openbsd
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -29,6 +29,13 @@ run(2 ${WORK} --check)
 expect("cannot open the file: Is a directory" "${err}")
 run(2)
 expect("no scenario file given" "${err}")
+# Issue 12: --seed takes plain whole numbers only (program_options read -1 as 2^64-1).
+run(2 ${SRC}/scenarios/hill.json --seed -1)
+expect("--seed '-1': expected a whole number from 0 to 18446744073709551615" "${err}")
+run(2 ${SRC}/scenarios/hill.json --seed x3)
+expect("--seed 'x3': expected a whole number" "${err}")
+run(2 ${SRC}/scenarios/hill.json --seed 18446744073709551616)
+expect("expected a whole number" "${err}")
 run(2 ${SRC}/scenarios/hill.json --plot ${WORK}/plots)
 expect("give --out" "${err}")
 
@@ -41,3 +48,9 @@ endif()
 # A directory where the results file should be: the write fails with exit 1.
 file(MAKE_DIRECTORY ${WORK}/adir)
 run(1 ${SRC}/scenarios/hill.json --out ${WORK}/adir --quiet)
+
+# Issue 12: `herd --version` prints the code version results files record.
+execute_process(COMMAND ${HERD} --version RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 30)
+if(NOT code EQUAL 0 OR NOT out MATCHES "^herd [0-9]+\\.[0-9]+\\.[0-9]+\\+")
+  message(FATAL_ERROR "herd --version: exit ${code}, stdout '${out}', stderr '${err}'")
+endif()
