@@ -98,6 +98,7 @@ class Node final : private PropagationHost {
   // simulator and the in-memory driver call it; a driver that never does
   // runs strategies without periodic work (flooding, gossip) the same.
   void on_start();
+
   // Puts a report read back from durable storage into the table (if newer
   // than the held one), before the node sees any input. Nothing is sent,
   // observed or persisted. Returns true if stored.

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 #include <utility>
@@ -184,4 +185,15 @@ TEST_CASE("anti-entropy: the same scenario and seed give the same run, with goss
   const auto b = simtest::run_text(json);
   CHECK(simtest::canonical(a.record) == simtest::canonical(b.record));
   CHECK(a.record.coverage.back().consistency == 1.0);
+  // Each kind's bytes are its lines' lengths: a repair is "AE-REPAIR " and
+  // an AT line of this workload, a digest at least one node.
+  std::map<std::string, std::uint64_t> m;
+  for (const auto& row : a.record.messages) m[row.kind] = row.count;
+  REQUIRE(m["repair_sent"] > 0);
+  CHECK(m["repair_bytes"] / m["repair_sent"] > 60);
+  CHECK(m["repair_bytes"] / m["repair_sent"] < 120);
+  CHECK(m["ae_digest_bytes"] >= m["ae_digest_sent"] * 38);
+  CHECK(m["repair_delivered"] <= m["repair_sent"]);
+  CHECK(m["repair_stored"] + m["repair_stale"] == m["repair_delivered"]);
+  CHECK(a.counters.kinds[static_cast<std::size_t>(PeerMessage::Kind::Update)].sent == 0);  // updates: `sent`
 }
