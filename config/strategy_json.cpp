@@ -16,12 +16,21 @@ StrategySpec read_strategy(const FieldReader& r, const nlohmann::json& j, const 
     spec.kind = kind_of(r.choice(j, path, {"flooding", "gossip"}));
     return spec;
   }
-  r.object(j, path, {"name", "fanout"});
+  r.object(j, path, {"name", "fanout", "anti_entropy"});
   spec.kind = kind_of(r.choice(r.required(j, path, "name"), FieldReader::child(path, "name"), {"flooding", "gossip"}));
   if (const auto* f = FieldReader::optional(j, "fanout")) {
     const std::string fp = FieldReader::child(path, "fanout");
     if (spec.kind != StrategySpec::Kind::Gossip) r.fail(fp, "only the gossip strategy takes a fanout");
     spec.fanout = static_cast<std::uint32_t>(r.uint(*f, fp, 1, StrategySpec::kMaxFanout));
+  }
+  if (const auto* ae = FieldReader::optional(j, "anti_entropy")) {
+    const std::string ap = FieldReader::child(path, "anti_entropy");
+    r.object(*ae, ap, {"interval"});
+    const std::string ip = FieldReader::child(ap, "interval");
+    const Nanos interval = r.duration(r.required(*ae, ap, "interval"), ip);
+    // Below 1 ms rounds would outnumber updates; above an hour nothing heals.
+    if (interval < 1'000'000 || interval > 3600 * kNanosPerSecond) r.fail(ip, "must be from 1ms to 1h");
+    spec.anti_entropy_interval = interval;
   }
   return spec;
 }

@@ -1,7 +1,9 @@
 #pragma once
 // The "strategy" field, in scenarios and herd configs alike:
 //   "flooding" | "gossip" | {"name": "gossip", "fanout": 3}
-// (fanout 1-1000, gossip only; default 2). docs/scenarios.md, docs/live.md.
+//   | {"name": "flooding", "anti_entropy": {"interval": "1s"}}
+// (fanout 1-1000, gossip only; default 2; anti-entropy interval 1 ms to
+// 1 h, with either name). docs/scenarios.md, docs/live.md.
 #include <string>
 
 #include <nlohmann/json.hpp>

@@ -138,6 +138,16 @@ void Harness::peer_report(std::uint32_t node, const ReportRef& r, std::uint16_t 
   metrics_.stored(node, r, hops, at, previous);
 }
 
+void Harness::repair_report(std::uint32_t node, const ReportRef& r, bool stored, const Report* previous, Nanos at) {
+  if (!stored) {
+    ++repair_stale_;
+    return;
+  }
+  ++repair_stores_;
+  // A repair crossed one link: the hops a repaired delivery records.
+  metrics_.stored(node, r, 1, at, previous);
+}
+
 void Harness::whatsat(std::uint32_t node, const Report& served, Nanos at) {
   ++whatsats_;
   metrics_.read(node, served.client_name(), &served, served.client(), at);
@@ -164,6 +174,18 @@ void Harness::fill_record(results::RunRecord& rec) const {
     rec.messages.push_back({"dropped_loss", k.dropped_loss});
   }
   rec.messages.push_back({"invalid_lines", invalid_lines_});
+  // Only runs that sent other kinds (anti-entropy) have these rows, so a
+  // flooding or gossip run's table is what it always was.
+  for (const auto& kind : k.kinds) {
+    const std::string name = kind.name;
+    rec.messages.push_back({name + "_bytes", kind.bytes});
+    rec.messages.push_back({name + "_delivered", kind.delivered});
+    rec.messages.push_back({name + "_sent", kind.sent});
+    if (name == "repair") {
+      rec.messages.push_back({"repair_stale", repair_stale_});
+      rec.messages.push_back({"repair_stored", repair_stores_});
+    }
+  }
   rec.messages.push_back({"places_lookups", whatsats_});
   rec.messages.push_back({"update_delivered", k.delivered});
   rec.messages.push_back({"update_duplicate", duplicates_});

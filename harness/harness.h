@@ -56,6 +56,7 @@ class Harness final : public WorldEvents {
   void client_report(std::uint32_t node, const ReportRef& r, bool stored, const Report* previous, Nanos at) override;
   void peer_report(std::uint32_t node, const ReportRef& r, std::uint16_t hops, bool stored, const Report* previous,
                    Nanos at) override;
+  void repair_report(std::uint32_t node, const ReportRef& r, bool stored, const Report* previous, Nanos at) override;
   void whatsat(std::uint32_t node, const Report& served, Nanos at) override;
   void invalid_line(std::uint32_t node, std::string_view line, Nanos at) override;
   void lost(std::uint32_t node, ClientId client, const Report* held) override;
@@ -87,7 +88,7 @@ class Harness final : public WorldEvents {
   std::vector<Nanos> last_client_time_;  // per client: its reports' times increase
   std::vector<results::FaultRow> fault_rows_;
   std::uint64_t client_reports_ = 0, refused_ = 0, invalid_lines_ = 0, duplicates_ = 0, peer_stores_ = 0,
-                whatsats_ = 0;
+                whatsats_ = 0, repair_stores_ = 0, repair_stale_ = 0;
 };
 
 }  // namespace herd::harness

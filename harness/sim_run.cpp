@@ -24,7 +24,7 @@ virt::NetworkConfig network_config(const sim::Scenario& s, std::uint64_t seed) {
   cfg.latency = s.network.latency;
   cfg.loss = s.network.loss;
   cfg.places_delay = s.network.places_delay;
-  if (s.strategy.kind != StrategySpec::Kind::Flooding) {
+  if (s.strategy.kind != StrategySpec::Kind::Flooding || s.strategy.anti_entropy_interval > 0) {
     // Each node (and each restart of it) draws from its own seeded stream.
     const std::uint64_t base = virt::derive_seed(seed, kStrategy);
     const StrategySpec spec = s.strategy;

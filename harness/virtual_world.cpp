@@ -55,6 +55,11 @@ NetworkCounts VirtualWorld::counts() const {
   out.dropped_link_down = k.dropped_link_down;
   out.dropped_loss = k.dropped_loss;
   out.events = k.events;
+  for (std::size_t i = 0; i < k.kinds.size(); ++i) {
+    if (k.kinds[i].sent == 0) continue;
+    out.kinds.push_back({kind_name(static_cast<PeerMessage::Kind>(i)), k.kinds[i].sent, k.kinds[i].delivered,
+                         k.kinds[i].bytes});
+  }
   return out;
 }
 
@@ -72,6 +77,7 @@ void VirtualWorld::client_report(std::uint32_t node, const ReportRef& r, bool st
 }
 
 void VirtualWorld::peer_report(std::uint32_t node, PeerId, const PeerMessage& m, bool stored, const Report* previous) {
+  if (m.kind == PeerMessage::Kind::Repair) return events_.repair_report(node, m.report, stored, previous, net_->now());
   events_.peer_report(node, m.report, m.hops, stored, previous, net_->now());
 }
 

@@ -10,6 +10,7 @@
 // and both its ends are up.
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "herd/report.h"
 #include "herd/types.h"
@@ -33,6 +34,10 @@ class WorldEvents {
   // Server `node` received `r` from a peer, `hops` links from its origin.
   virtual void peer_report(std::uint32_t node, const ReportRef& r, std::uint16_t hops, bool stored,
                            const Report* previous, Nanos at) = 0;
+  // Server `node` received `r` from a peer as an anti-entropy repair (not an
+  // update): the same, counted apart. Only the simulator sends repairs yet.
+  virtual void repair_report(std::uint32_t /*node*/, const ReportRef& /*r*/, bool /*stored*/,
+                             const Report* /*previous*/, Nanos /*at*/) {}
   // A WHATSAT at `node` was answered from `served`.
   virtual void whatsat(std::uint32_t node, const Report& served, Nanos at) = 0;
   // A line at `node` was answered "? ..." (a WHATSAT for a client it never
@@ -53,6 +58,13 @@ struct NetworkCounts {
   std::uint64_t dropped_link_down = 0, dropped_loss = 0;
   std::uint64_t unanswered = 0;  // commands sent that got no (or a refusing) reply
   std::uint64_t events = 0;      // the world's own count of what it processed
+  // Messages of kinds other than updates (repairs, control), as "<kind>"
+  // (PeerMessage kind_name) with sent, delivered and bytes; only kinds sent.
+  struct Kind {
+    const char* name = "";
+    std::uint64_t sent = 0, delivered = 0, bytes = 0;
+  };
+  std::vector<Kind> kinds;
 };
 
 class World {

@@ -21,12 +21,22 @@ LocationTable::Offer LocationTable::offer(ReportRef r, ReportRef* replaced) {
   if (slot.get() == r.get()) return Offer::Stale;
   if (slot && !r->newer_than(*slot)) return Offer::Stale;
   if (!slot) ++count_;
+  if (digest_) digest_->store(*r);
   if (replaced) *replaced = std::move(slot);
   slot = std::move(r);
   return Offer::Stored;
 }
 
+const TableDigest& LocationTable::digest() {
+  if (!digest_) {
+    digest_ = std::make_unique<TableDigest>();
+    for_each([this](const ReportRef& r) { digest_->store(*r); });
+  }
+  return *digest_;
+}
+
 void LocationTable::clear() {
+  if (digest_) digest_->clear();
   if (shared_) {
     const std::size_t t = shared_->tables_;
     for (std::size_t i = column_; count_ > 0 && i < shared_->slots_.size(); i += t) {

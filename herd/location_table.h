@@ -12,10 +12,12 @@
 // those touches stay in one small region (8 bytes x servers) instead of
 // costing a cache miss in a different table each.
 #include <cstddef>
+#include <memory>
 #include <memory_resource>
 #include <vector>
 
 #include "herd/report.h"
+#include "herd/table_digest.h"
 
 namespace herd {
 
@@ -73,6 +75,20 @@ class LocationTable {
   std::size_t size() const { return count_; }
   void clear();
 
+  // Calls f(const ReportRef&) for every held report, in client-id order.
+  template <typename F>
+  void for_each(F&& f) const {
+    const std::size_t n = shared_ ? shared_->clients() : slots_.size();
+    for (std::size_t c = 0; c < n; ++c) {
+      if (const ReportRef* r = find(static_cast<ClientId>(c))) f(*r);
+    }
+  }
+
+  // The table's digest (herd/table_digest.h). Built on first use from the
+  // held reports, then kept up to date by every offer and clear: a table
+  // nobody asks for a digest (flooding, gossip) pays one test per store.
+  const TableDigest& digest();
+
  private:
   // The slot of `client` if it exists yet (it may be empty), else null.
   const ReportRef* slot(ClientId client) const {
@@ -88,6 +104,7 @@ class LocationTable {
   std::size_t column_ = 0;
   std::vector<ReportRef> slots_;  // own slots (no shared storage)
   std::size_t count_ = 0;
+  std::unique_ptr<TableDigest> digest_;  // null until digest() is first called
 };
 
 }  // namespace herd

@@ -181,6 +181,7 @@ void Node::on_places_result(LookupId id, const PlacesResult& result) {
 
 void Node::on_peer_message(PeerId from, const PeerMessage& m) {
   HERD_NODE_INPUT("on_peer_message");
+  if (!carries_report(m.kind)) return strategy_->on_message(*this, from, m);
   if (!m.report) return;
   ReportRef replaced;
   const bool stored = store(m.report, replaced);
@@ -216,6 +217,11 @@ void Node::send(PeerId to, const PeerMessage& m) {
 bool Node::restore(ReportRef r) {
   HERD_NODE_INPUT("restore");
   return r && table_.offer(std::move(r)) == LocationTable::Offer::Stored;
+}
+
+void Node::on_start() {
+  HERD_NODE_INPUT("on_start");
+  strategy_->on_start(*this);
 }
 
 void Node::on_timer(TimerId id) {

@@ -93,6 +93,12 @@ class Node final : private PropagationHost {
   void on_peer_down(PeerId p);
 
   // --- start-up -------------------------------------------------------------
+  // The driver calls this once, after building the node (and after any
+  // restore), before other inputs: the strategy starts its timers. The
+  // simulator and the in-memory driver call it; a driver that never does
+  // runs strategies without periodic work (flooding, gossip) the same.
+  void on_start();
+
   // Puts a report read back from durable storage into the table (if newer
   // than the held one), before the node sees any input. Nothing is sent,
   // observed or persisted. Returns true if stored.
@@ -103,7 +109,7 @@ class Node final : private PropagationHost {
   void on_timer(TimerId id);
 
   const std::string& name() const { return config_.name; }
-  const LocationTable& table() const { return table_; }
+  const LocationTable& table() const override { return table_; }
   const PropagationStrategy& strategy() const { return *strategy_; }
   std::size_t open_connections() const { return conns_.size(); }
   std::size_t pending_lookups() const { return lookups_.size(); }
@@ -141,6 +147,7 @@ class Node final : private PropagationHost {
   void send(PeerId to, const PeerMessage& m) override;
   void start_timer(TimerId id, Nanos delay) override { ctx_.start_timer(id, delay); }
   Nanos now() const override { return ctx_.now(); }
+  const TableDigest& digest() override { return table_.digest(); }
 
   // What handling a peer message touches comes first, so it shares the
   // node's first two cache lines (the simulator prefetches them).

@@ -17,18 +17,23 @@ struct StrategySpec {
 
   Kind kind = Kind::Flooding;
   std::uint32_t fanout = kDefaultFanout;  // gossip: up neighbours each new report goes to
+  // Push-pull anti-entropy around the strategy (herd/anti_entropy.h): the
+  // mean time between rounds with each neighbour; 0 = off.
+  Nanos anti_entropy_interval = 0;
 
   // The kind's name in files: "flooding" or "gossip".
   const char* name() const;
   // With its parameters, as results name the strategy (so plots per strategy
-  // tell fanouts apart): "flooding" or "gossip(fanout=N)".
+  // tell fanouts apart): "flooding" or "gossip(fanout=N)", and
+  // "+anti_entropy(interval=1s)" after it when anti-entropy is on.
   std::string describe() const;
 
   bool operator==(const StrategySpec&) const = default;
 };
 
-// A fresh strategy for one node. `seed` fixes gossip's random choices (the
-// simulator derives one per node and restart); flooding ignores it.
+// A fresh strategy for one node. `seed` fixes gossip's random choices and
+// anti-entropy's jitter (the simulator derives one per node and restart);
+// plain flooding ignores it.
 std::unique_ptr<PropagationStrategy> make_strategy(const StrategySpec& spec, std::uint64_t seed);
 
 }  // namespace herd

@@ -33,6 +33,11 @@ void Metrics::update_issued(const ReportRef& r, std::uint32_t origin, std::strin
   u.reachable = comp_size_.back()[u.label];
   u.issued = now;
   u.sampled = id < spec_.sample_first || (spec_.sample_every > 0 && id % spec_.sample_every == 0);
+  if (u.sampled) {
+    if (delivered_words_ == 0) delivered_words_ = (labels_.back().size() + 63) / 64;
+    u.sample = static_cast<std::uint32_t>(delivered_.size() / delivered_words_);
+    delivered_.resize(delivered_.size() + delivered_words_, 0);
+  }
   // The client's newest update changes: its holders stop counting.
   if (c.updates.empty()) ++reporting_clients_;
   else newest_holders_ -= updates_[c.updates.back()].holders;
@@ -59,7 +64,12 @@ void Metrics::stored(std::uint32_t node, const ReportRef& r, std::uint16_t hops,
   if (pos == 0) return;
   const std::uint32_t id = c.updates[pos - 1];
   const Update& u = updates_[id];
-  if (u.sampled) deliveries_.push_back({now, id, node, hops});
+  if (u.sampled) {
+    std::uint64_t& word = delivered_[u.sample * delivered_words_ + node / 64];
+    const std::uint64_t bit = std::uint64_t{1} << (node % 64);
+    if (!(word & bit)) deliveries_.push_back({now, id, node, hops});
+    word |= bit;
+  }
   std::uint32_t from = position(c, previous);
   hold(c, pos, +1);
   hold(c, from, -1);

@@ -78,6 +78,7 @@ class Metrics {
     Nanos converged = -1;      // absolute virtual time, -1 if never
     std::uint32_t holders = 0; // servers holding this update now
     bool sampled = false;
+    std::uint32_t sample = 0;  // if sampled: its row in delivered_
   };
   struct Client {
     std::string name;
@@ -111,6 +112,12 @@ class Metrics {
     std::uint16_t hops;
   };
   std::vector<Delivery, virt::HugePageAllocator<Delivery>> deliveries_;
+  // Which servers have a delivery row of each sampled update: one bit per
+  // (sampled update, server), 1/192 of the rows' size. A server that lost
+  // its table (a crash) can store an update again when anti-entropy
+  // repairs it, and a delivery row is the *first* delivery only.
+  std::vector<std::uint64_t> delivered_;
+  std::size_t delivered_words_ = 0;  // per sampled update
   std::vector<results::ReadRow> reads_;
   std::uint64_t read_count_ = 0, stale_reads_ = 0;
   std::vector<results::CoverageSample> coverage_;

@@ -24,6 +24,9 @@ class FakeHost final : public PropagationHost {
   }
   void start_timer(TimerId, Nanos) override {}
   Nanos now() const override { return 0; }
+  const LocationTable& table() const override { return table_; }
+  const TableDigest& digest() override { return table_.digest(); }
+  LocationTable table_;
   std::vector<PeerId> sent;
   std::vector<std::uint16_t> hops;
 

@@ -124,6 +124,9 @@ TEST_CASE("the strategy field: flooding by default, the scenario's syntax, worde
   CHECK(error_of(p + R"({"name": "flooding", "fanout": 2}})") ==
         "herd.json: strategy.fanout: only the gossip strategy takes a fanout");
   CHECK(error_of(p + R"({"nmae": "gossip"}})") == "herd.json: strategy.nmae: unknown field (typo?)");
+  // Anti-entropy runs in the simulator only so far: refused, not ignored.
+  CHECK(error_of(p + R"({"name": "flooding", "anti_entropy": {"interval": "1s"}}})") ==
+        "herd.json: strategy.anti_entropy: runs in herd sim only so far (not live)");
 }
 
 TEST_CASE("new herd config fields: out-of-range and wrong values name the field") {

@@ -176,12 +176,28 @@ TEST_CASE("strategy: gossip takes a fanout, flooding does not") {
   CHECK(plain.fanout == 2);
   CHECK(parse_scenario_text(base(R"("strategy": {"name": "flooding"})"), "ok.json")[0].strategy.kind == Kind::Flooding);
   expect_error(base(R"("strategy": 3)"), "strategy", "expected an object, got number");
-  expect_error(base(R"("strategy": {"name": "gossip", "fan": 3})"), "strategy.fan", "unknown field (expected one of: name, fanout)");
+  expect_error(base(R"("strategy": {"name": "gossip", "fan": 3})"), "strategy.fan", "unknown field (expected one of: name, fanout, anti_entropy)");
   expect_error(base(R"("strategy": {"fanout": 3})"), "strategy.name", "missing required field");
   expect_error(base(R"("strategy": {"name": "gossip", "fanout": 0})"), "strategy.fanout", "must be from 1 to 1000");
   expect_error(base(R"("strategy": {"name": "flooding", "fanout": 2})"), "strategy.fanout",
                "only the gossip strategy takes a fanout");
   expect_error(base(R"("strategy": "epidemic")"), "strategy", "'epidemic' is not one of: flooding, gossip");
+}
+
+TEST_CASE("strategy: anti-entropy wraps flooding or gossip, with an interval") {
+  const auto ae = parse_scenario_text(
+      base(R"("strategy": {"name": "gossip", "fanout": 3, "anti_entropy": {"interval": "500ms"}})"), "ok.json")[0].strategy;
+  CHECK(ae.anti_entropy_interval == 500'000'000);
+  CHECK(ae.describe() == "gossip(fanout=3)+anti_entropy(interval=500ms)");
+  CHECK(herd::make_strategy(ae, 1)->name() == "gossip+anti_entropy");
+  expect_error(base(R"("strategy": {"name": "flooding", "anti_entropy": {}})"), "strategy.anti_entropy.interval",
+               "missing required field");
+  expect_error(base(R"("strategy": {"name": "flooding", "anti_entropy": {"interval": "1s", "x": 1}})"),
+               "strategy.anti_entropy.x", "unknown field (expected one of: interval)");
+  expect_error(base(R"("strategy": {"name": "flooding", "anti_entropy": {"interval": "10us"}})"),
+               "strategy.anti_entropy.interval", "must be from 1ms to 1h");
+  expect_error(base(R"("strategy": {"name": "flooding", "anti_entropy": 1})"), "strategy.anti_entropy",
+               "expected an object, got number");
 }
 
 TEST_CASE("a number too large for a double is an error naming its field, not an abort") {

@@ -352,6 +352,9 @@ HerdConfig parse_config(std::string_view text, const std::string& source, std::o
   }
   check_servers(r, cfg);
   if (j.contains("strategy")) cfg.strategy = read_strategy(r, j["strategy"], "strategy");
+  // Live servers neither run the strategy's timers nor carry its control
+  // lines yet (issue 11's live step).
+  if (cfg.strategy.anti_entropy_interval > 0) r.fail("strategy.anti_entropy", "runs in herd sim only so far (not live)");
   if (j.contains("places")) read_places(r, j["places"], cfg.places);
   if (j.contains("log_dir")) cfg.log_dir = r.string(j["log_dir"], "log_dir");
   if (j.contains("log_lines")) cfg.log_lines = r.boolean(j["log_lines"], "log_lines");

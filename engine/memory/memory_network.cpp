@@ -20,9 +20,11 @@ class MemoryNetwork::Ctx final : public NodeContext {
   }
   void send_to_peer(PeerId peer, const PeerMessage& m) override {
     ++net_.sent_;
+    ++net_.sent_by_kind_[static_cast<std::size_t>(m.kind)];
+    net_.bytes_sent_ += format_peer_message(m).size() + 1;
     net_.in_flight_.push_back(Envelope{self_, peer, m});
   }
-  void start_timer(TimerId, Nanos) override {}  // flooding sets none
+  void start_timer(TimerId id, Nanos delay) override { net_.timers_.push_back(Timer{self_, id, delay}); }
   // Never answered from inside this call (herd/context.h): with auto places
   // the network answers once the node's input returns.
   void lookup_places(LookupId id, const PlacesQuery& q) override { net_.lookups_.push_back(Lookup{self_, id, q}); }
@@ -34,7 +36,7 @@ class MemoryNetwork::Ctx final : public NodeContext {
   NodeObserver observer_;
 };
 
-MemoryNetwork::MemoryNetwork(const Topology& t, Nanos start_time)
+MemoryNetwork::MemoryNetwork(const Topology& t, Nanos start_time, const MakeStrategy& make_strategy)
     : names_(t.names), now_(start_time) {
   const auto adj = t.adjacency();
   for (std::size_t i = 0; i < t.size(); ++i) {
@@ -42,9 +44,17 @@ MemoryNetwork::MemoryNetwork(const Topology& t, Nanos start_time)
     slot->ctx = std::make_unique<Ctx>(*this, i);
     NodeConfig cfg{t.names[i], {}, true};
     for (std::size_t n : adj[i]) cfg.neighbours.push_back(static_cast<PeerId>(n));
-    slot->node = std::make_unique<Node>(std::move(cfg), *slot->ctx, clients_, make_flooding());
+    slot->node = std::make_unique<Node>(std::move(cfg), *slot->ctx, clients_,
+                                        make_strategy ? make_strategy(i) : make_flooding());
     nodes_.push_back(std::move(slot));
   }
+  for (auto& slot : nodes_) slot->node->on_start();
+}
+
+void MemoryNetwork::fire_timer(std::size_t i) {
+  const Timer t = timers_.at(i);
+  timers_.erase(timers_.begin() + static_cast<std::ptrdiff_t>(i));
+  node(t.node).on_timer(t.id);
 }
 
 MemoryNetwork::~MemoryNetwork() = default;
@@ -91,8 +101,12 @@ bool MemoryNetwork::closed(std::size_t n, ConnId conn) const {
 void MemoryNetwork::deliver(std::size_t i) {
   Envelope e = std::move(in_flight_.at(i));
   in_flight_.erase(in_flight_.begin() + static_cast<std::ptrdiff_t>(i));
+  deliver_envelope(std::move(e));
+}
+
+void MemoryNetwork::deliver_envelope(Envelope e) {
   ++delivered_;
-  trace_.push_back(names_[e.from] + " -> " + names_[e.to] + " " + format_peer_message(e.message));
+  if (tracing_) trace_.push_back(names_[e.from] + " -> " + names_[e.to] + " " + format_peer_message(e.message));
   node(e.to).on_peer_message(static_cast<PeerId>(e.from), e.message);
   answer_auto_lookups();
 }
@@ -102,10 +116,14 @@ void MemoryNetwork::drop(std::size_t i) {
 }
 
 std::size_t MemoryNetwork::deliver_all() {
+  // Oldest first, as deliver(0) again and again would, but a batch at a
+  // time: what the batch sends queues behind it (no O(n) erase per message).
   std::size_t n = 0;
   while (!in_flight_.empty()) {
-    deliver(0);
-    ++n;
+    std::vector<Envelope> batch = std::move(in_flight_);
+    in_flight_.clear();
+    for (Envelope& e : batch) deliver_envelope(std::move(e));
+    n += batch.size();
   }
   return n;
 }

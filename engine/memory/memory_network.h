@@ -4,7 +4,9 @@
 // in a list the test can deliver in any order, hold back, or drop; places
 // lookups wait until answered (or answer at once from the offline provider).
 // Deterministic: no clocks, no randomness, no hash-order iteration.
+#include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,11 +22,18 @@ namespace herd::memory {
 
 class MemoryNetwork {
  public:
-  // PeerIds are node indices in `topology`.
-  explicit MemoryNetwork(const Topology& topology, Nanos start_time = 1'621'464'827'000'000'000);
+  // Builds the strategy of node `node` (default: flooding).
+  using MakeStrategy = std::function<std::unique_ptr<PropagationStrategy>(std::size_t node)>;
+
+  // PeerIds are node indices in `topology`. Every node gets on_start() once
+  // all are built.
+  explicit MemoryNetwork(const Topology& topology, Nanos start_time = 1'621'464'827'000'000'000,
+                         const MakeStrategy& make_strategy = nullptr);
   ~MemoryNetwork();
 
   std::size_t size() const { return nodes_.size(); }
+  // The client directory every node shares (reports for Node::restore).
+  ClientDirectory& clients() { return clients_; }
   Node& node(std::size_t i) { return *nodes_[i]->node; }
   std::size_t index_of(std::string_view name) const;
 
@@ -68,11 +77,28 @@ class MemoryNetwork {
     answer_auto_lookups();
   }
 
+  // --- timers -----------------------------------------------------------------
+  // Timers a strategy started, in start order; they fire only when the test
+  // says so.
+  struct Timer {
+    std::size_t node;
+    TimerId id;
+    Nanos delay;
+  };
+  const std::vector<Timer>& timers() const { return timers_; }
+  void fire_timer(std::size_t i);
+
   // --- counters ---------------------------------------------------------------
   std::uint64_t peer_messages_sent() const { return sent_; }
+  std::uint64_t peer_messages_sent(PeerMessage::Kind k) const { return sent_by_kind_[static_cast<std::size_t>(k)]; }
   std::uint64_t peer_messages_delivered() const { return delivered_; }
+  // Bytes of the messages sent, each as its text line and '\n'
+  // (format_peer_message: the simulator's size model).
+  std::uint64_t peer_bytes_sent() const { return bytes_sent_; }
   // One line per delivered message: "<from> -> <to> <peer message>".
   const std::vector<std::string>& trace() const { return trace_; }
+  // Whether trace() records (on by default; a benchmark turns it off).
+  void set_trace(bool on) { tracing_ = on; }
 
  private:
   class Ctx;
@@ -87,6 +113,7 @@ class MemoryNetwork {
   };
 
   void answer_auto_lookups();
+  void deliver_envelope(Envelope e);
   friend class Ctx;
   ClientDirectory clients_;
   std::vector<std::unique_ptr<Slot>> nodes_;
@@ -96,8 +123,10 @@ class MemoryNetwork {
   std::vector<Lookup> lookups_;
   std::vector<std::string> trace_;
   Nanos now_;
-  bool auto_places_ = false;
-  std::uint64_t sent_ = 0, delivered_ = 0;
+  std::vector<Timer> timers_;
+  bool auto_places_ = false, tracing_ = true;
+  std::uint64_t sent_ = 0, delivered_ = 0, bytes_sent_ = 0;
+  std::array<std::uint64_t, PeerMessage::kKinds> sent_by_kind_{};
 };
 
 }  // namespace herd::memory

@@ -31,6 +31,10 @@ struct Event {
     Timer,        // a = node, b = node generation, c = timer slot
     Places,       // a = node, b = node generation, c = lookup slot
     External,     // a: the driver's token (VirtualNetwork::schedule)
+    // A peer message of any other kind than Update (a strategy's control
+    // kinds, anti-entropy's repairs): a = link, b = receiving node, c = the
+    // driver's slot holding the message and the link epoch at send.
+    OtherMessage,
   };
   Nanos time = 0;
   ReportRef report;  // PeerMessage only

@@ -79,6 +79,7 @@ VirtualNetwork::VirtualNetwork(const Topology& topology, NetworkConfig config,
     nodes_[i].ctx.init(*this, i);
     build_node(i);
   }
+  for (std::uint32_t i = 0; i < n; ++i) nodes_[i].node->on_start();
 }
 
 VirtualNetwork::~VirtualNetwork() = default;
@@ -122,7 +123,14 @@ void VirtualNetwork::set_link_loss(std::size_t link, double p) {
 }
 
 void VirtualNetwork::send(std::uint32_t from, PeerId to, const PeerMessage& m) {
-  ++counters_.sent;
+  const bool update = m.kind == PeerMessage::Kind::Update;
+  if (update) {
+    ++counters_.sent;
+  } else {
+    auto& k = counters_.kinds[static_cast<std::size_t>(m.kind)];
+    ++k.sent;
+    k.bytes += format_peer_message(m).size() + 1;
+  }
   const std::int64_t li = link_index(from, to);
   if (li < 0 || !link_up(static_cast<std::size_t>(li))) {
     ++counters_.dropped_link_down;
@@ -135,12 +143,18 @@ void VirtualNetwork::send(std::uint32_t from, PeerId to, const PeerMessage& m) {
   }
   Event e;
   e.time = now_ + models_[l.model].sample(rng_);
-  e.kind = Event::Kind::PeerMessage;
   e.a = static_cast<std::uint32_t>(li);
   e.b = to;
-  e.c = l.epoch;
-  e.hops = m.hops;
-  e.report = m.report;
+  if (update) {
+    e.kind = Event::Kind::PeerMessage;
+    e.c = l.epoch;
+    e.hops = m.hops;
+    e.report = m.report;
+  } else {
+    e.kind = Event::Kind::OtherMessage;
+    e.c = take_slot(other_free_, other_slots_.size());
+    if (e.c == other_slots_.size()) other_slots_.push_back({m, l.epoch}); else other_slots_[e.c] = {m, l.epoch};
+  }
   queue_.push(std::move(e));
 }
 
@@ -212,6 +226,21 @@ void VirtualNetwork::dispatch(Event& e) {
       Node& node = *nodes_[e.b].node;
       PeerMessage m{PeerMessage::Kind::Update, e.hops, std::move(e.report)};
       node.on_peer_message(from, m);
+      return;
+    }
+    case Event::Kind::OtherMessage: {
+      ++counters_.message_events;
+      Other o = std::move(other_slots_[e.c]);
+      other_slots_[e.c] = Other{};
+      other_free_.push_back(e.c);
+      const Link& l = links_[e.a];
+      if (l.epoch != o.epoch) {  // as for updates: lost with the link
+        ++counters_.dropped_in_flight;
+        return;
+      }
+      ++counters_.kinds[static_cast<std::size_t>(o.message.kind)].delivered;
+      const PeerId from = l.a == e.b ? l.b : l.a;
+      nodes_[e.b].node->on_peer_message(from, o.message);
       return;
     }
     case Event::Kind::Timer: {
@@ -303,6 +332,7 @@ void VirtualNetwork::restart(std::uint32_t n) {
       nodes_[n].node->on_peer_down(adj_[k].peer);
     }
   }
+  nodes_[n].node->on_start();
 }
 
 }  // namespace herd::virt

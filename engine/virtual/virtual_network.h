@@ -4,7 +4,9 @@
 // PeerId = node index).
 //
 // - A peer send becomes a PeerMessage event at now + the link's sampled
-//   latency, or is dropped with the link's loss probability.
+//   latency, or is dropped with the link's loss probability. An update
+//   rides in the event itself; any other kind (a strategy's control
+//   messages, repairs) waits in a slot beside the queue, kind and all.
 // - A link is up when it is open (the driver's fault state decides: cuts and
 //   partitions live there) and both ends are alive. When it goes down both
 //   ends get on_peer_down and
@@ -16,6 +18,7 @@
 // - Places lookups answer from herd::offline_places after a delay drawn from
 //   the places model.
 // - Randomness: one seeded Rng, drawn from in event order only.
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -49,13 +52,23 @@ struct NetworkConfig {
 
 struct NetworkCounters {
   std::uint64_t events = 0;            // all events processed
-  std::uint64_t message_events = 0;    // peer messages that reached their arrival time
-  std::uint64_t sent = 0;              // peer messages handed to the network
-  std::uint64_t delivered = 0;         // handed to the receiving node
-  std::uint64_t dropped_loss = 0;      // lost to the link's loss probability
-  std::uint64_t dropped_in_flight = 0; // the link went down while in flight
-  std::uint64_t dropped_link_down = 0; // sent on a link that was down
+  std::uint64_t message_events = 0;    // peer messages (every kind) that reached their arrival time
+  std::uint64_t sent = 0;              // update messages handed to the network
+  std::uint64_t delivered = 0;         // update messages handed to the receiving node
+  // Every kind of message (updates and the rest) lost:
+  std::uint64_t dropped_loss = 0;      // to the link's loss probability
+  std::uint64_t dropped_in_flight = 0; // because the link went down while in flight
+  std::uint64_t dropped_link_down = 0; // because it was sent on a link that was down
   std::uint64_t timers = 0, lookups = 0, client_commands = 0;
+  // Messages of the other kinds, by PeerMessage::Kind (the Update entry stays
+  // zero: updates are `sent` and `delivered` above, and their bytes are not
+  // counted, which keeps flooding's hot path free of formatting). `bytes`:
+  // the length of the message's text line with its '\n', as live mode
+  // would send it (format_peer_message).
+  struct Kind {
+    std::uint64_t sent = 0, delivered = 0, bytes = 0;
+  };
+  std::array<Kind, PeerMessage::kKinds> kinds{};
 };
 
 class VirtualNetwork {
@@ -157,6 +170,10 @@ class VirtualNetwork {
     LookupId id;
     PlacesQuery query;
   };
+  struct Other {  // a message in flight that is not an update
+    PeerMessage message;
+    std::uint32_t epoch = 0;
+  };
   friend class Ctx;
 
   void build_node(std::uint32_t n);
@@ -196,6 +213,8 @@ class VirtualNetwork {
   std::vector<std::uint32_t> timer_free_;
   std::vector<Lookup> lookup_slots_;
   std::vector<std::uint32_t> lookup_free_;
+  std::vector<Other> other_slots_;
+  std::vector<std::uint32_t> other_free_;
   EventQueue queue_;
   Rng rng_;
   Nanos now_ = 0;
