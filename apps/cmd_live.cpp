@@ -29,7 +29,7 @@ namespace {
 constexpr ScenarioCommand kCommand{
     "live",
     "usage: herd live SCENARIO [--seed N] [--out DB] [--plot DIR] [--speed X] [--duration D]\n"
-    "                          [--ignore-faults] [--log-dir DIR] [--quiet]\n\n"
+    "                          [--ignore-faults] [--log-dir DIR] [--check] [--quiet]\n\n"
     "Runs every sweep point x seed of the scenario (format: docs/scenarios.md) on real\n"
     "servers on loopback, in real time: the same topology and the same client commands\n"
     "to the same servers as herd sim, over TCP. Link latency, loss and clock skew are\n"
@@ -54,6 +54,7 @@ int cmd_live(int argc, char** argv) {
       "speed", po::value(&speed)->default_value(1), "run the schedule X times faster than real time (0 < X <= 1000)")(
       "duration", po::value(&duration_text), "run for D (e.g. 5s) instead of the scenario's duration")(
       "ignore-faults", "run a scenario that has faults without them (with a warning)")(
+      "check", "only validate the scenario (and that it can run live); start nothing")(
       "log-dir", po::value(&log_dir), "write each server's log (every line) to DIR/<server>.log; default: no logs")(
       "quiet,q", "no progress bar");
   po::variables_map vm;
@@ -97,6 +98,7 @@ int cmd_live(int argc, char** argv) {
     }
   }
   for (const auto& note : notes) std::cerr << "herd live: note: " << note << "\n";
+  if (vm.count("check")) return report_check(scenario_path, points, only_seed);
 
   std::vector<results::RunRecord> done;
   const int code = run_points(

@@ -24,11 +24,14 @@ int cmd_serve(int argc, char** argv) {
       "\"strategy\" is flooding (the default) or gossip, as in scenario files.\n"
       "Exit codes: 0 stopped by Ctrl-C/SIGTERM; 1 the server cannot start or run (a port\n"
       "in use, a host that does not resolve: the message names the field); 2 bad usage or\n"
-      "a config that is invalid (the message names the file, field and reason).\n\noptions");
+      "a config that is invalid (the message names the file, field and reason).\n"
+      "--check loads and validates the config and NAME as a start would (creating the\n"
+      "secret file if missing) and exits 0 without listening.\n\noptions");
   std::string config_path;
   std::string name;
   opts.add_options()("help,h", "show this help")("config", po::value(&config_path), "herd config (JSON)")(
-      "name", po::value(&name), "which server of the config to run");
+      "name", po::value(&name), "which server of the config to run")(
+      "check", "only validate the config and the name; start nothing");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);
@@ -52,6 +55,12 @@ int cmd_serve(int argc, char** argv) {
       for (const auto& n : config.names()) std::cerr << " " << n;
       std::cerr << ")\n";
       return 2;
+    }
+    if (vm.count("check")) {
+      const auto* self = config.find(name);
+      std::cout << "ok: herd config " << config_path << ", server " << name << " (clients on " << self->host << ":"
+                << self->port << "), " << config.names().size() << " server(s)\n";
+      return 0;
     }
     live::LiveServer server(config, name);
     server.run(/*stop_on_signals=*/true);

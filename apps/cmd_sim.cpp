@@ -58,13 +58,7 @@ int cmd_sim(int argc, char** argv) {
     std::cerr << "herd sim: " << scenario_path << ": " << e.what() << "\n";
     return 2;
   }
-  if (vm.count("check")) {
-    std::size_t runs = 0;
-    for (const auto& p : points) runs += only_seed ? 1 : p.seeds.size();
-    std::cout << scenario_path << ": ok: scenario '" << points.front().name << "', " << points.size()
-              << " sweep point(s), " << runs << " run(s)\n";
-    return 0;
-  }
+  if (vm.count("check")) return report_check(scenario_path, points, only_seed);
 
   std::vector<results::RunRecord> done;
   const int code = run_points(

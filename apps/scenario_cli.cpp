@@ -95,6 +95,15 @@ std::optional<int> parse_scenario_args(const ScenarioCommand& cmd, int argc, cha
   return std::nullopt;
 }
 
+int report_check(const std::string& scenario_path, const std::vector<sim::Scenario>& points,
+                 std::optional<std::uint64_t> seed) {
+  std::size_t runs = 0;
+  for (const auto& p : points) runs += seed ? 1 : p.seeds.size();
+  std::cout << scenario_path << ": ok: scenario '" << points.front().name << "', " << points.size()
+            << " sweep point(s), " << runs << " run(s)\n";
+  return 0;
+}
+
 int run_points(const ScenarioCommand& cmd, const std::vector<sim::Scenario>& points,
                std::optional<std::uint64_t> seed, bool progress, const std::string& scenario_path,
                const std::string& out, const RunFunction& run_one, std::vector<results::RunRecord>& done) {

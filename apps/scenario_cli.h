@@ -35,6 +35,11 @@ std::optional<int> parse_scenario_args(const ScenarioCommand& cmd, int argc, cha
                                        boost::program_options::variables_map& vm, std::string& scenario_path,
                                        std::optional<std::uint64_t>& seed);
 
+// --check: prints "<path>: ok: scenario '<name>', N sweep point(s), M
+// run(s)" (M counts `seed` as one run per point) and returns 0.
+int report_check(const std::string& scenario_path, const std::vector<sim::Scenario>& points,
+                 std::optional<std::uint64_t> seed);
+
 struct OneRun {
   results::RunRecord record;
   std::string warning;  // printed on stderr after the run when not empty

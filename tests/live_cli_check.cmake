@@ -14,6 +14,28 @@ expect("exit codes" "${out}")
 
 run(2)
 expect("no scenario file given" "${err}")
+# Issue 12: --check validates (and that the scenario can run live) without starting servers.
+run(0 ${SRC}/scenarios/partition_heal.json --check)
+expect("partition_heal.json: ok: scenario 'partition-heal', 1 sweep point(s), 3 run(s)" "${out}")
+run(0 ${SRC}/scenarios/partition_heal.json --check --seed 7)
+expect("1 sweep point(s), 1 run(s)" "${out}")
+run(2 ${SRC}/scenarios/partition_heal_ae.json --check)
+expect("strategy.anti_entropy: runs in herd sim only so far" "${err}")
+
+# Issue 12: `herd serve --check` validates the config and the name, listens on nothing.
+file(WRITE ${WORK}/herd.json "{\"servers\": [{\"name\": \"A\", \"port\": 10001, \"peer_port\": 10002, \"neighbours\": [\"B\"]}, {\"name\": \"B\", \"port\": 10003, \"peer_port\": 10004, \"neighbours\": [\"A\"]}], \"secret\": \"at least sixteen bytes of shared secret\"}")
+execute_process(COMMAND ${HERD} serve --config ${WORK}/herd.json --name B --check RESULT_VARIABLE code OUTPUT_VARIABLE out
+                ERROR_VARIABLE err TIMEOUT 30)
+if(NOT code EQUAL 0)
+  message(FATAL_ERROR "herd serve --check: exit ${code}\n${out}\n${err}")
+endif()
+expect("ok: herd config ${WORK}/herd.json, server B (clients on 127.0.0.1:10003), 2 server(s)" "${out}")
+execute_process(COMMAND ${HERD} serve --config ${WORK}/herd.json --name C --check RESULT_VARIABLE code OUTPUT_VARIABLE out
+                ERROR_VARIABLE err TIMEOUT 30)
+if(NOT code EQUAL 2)
+  message(FATAL_ERROR "herd serve --check with an unknown name: exit ${code}, expected 2\n${err}")
+endif()
+expect("no server named 'C' (have: A B)" "${err}")
 run(2 ${WORK}/missing.json)
 expect("cannot open the file" "${err}")
 file(WRITE ${WORK}/bad.json "{\"name\": \"b\", \"duration\": \"1s\", \"topology\": {\"preset\": \"hill\"}, \"clients\": {\"count\": -1}}")
