@@ -81,14 +81,23 @@ TEST_CASE("new herd config fields have their documented defaults") {
   CHECK(plain.limits.max_connections_per_source == 512u);
 }
 
+TEST_CASE("absolute log_dir and data_dir are kept as written") {
+  const auto c = parse_herd_config(R"({"preset": "hill", "base_port": 1, "log_dir": "/var/log/herd",
+      "data_dir": "/srv/herd"})", "conf/herd.json");
+  CHECK(c.log_dir == "/var/log/herd");
+  CHECK(c.data_dir == "/srv/herd");
+}
+
 TEST_CASE("new herd config fields are read") {
   const auto c = parse_herd_config(R"({"preset": "hill", "base_port": 1, "peer_auth": "address",
-      "data_dir": "data/x", "durability": "fsync", "log_max_bytes": 4096, "log_keep": 100, "secret_file": "s/x.secret",
+      "data_dir": "data/x", "log_dir": "../logs/x", "durability": "fsync", "log_max_bytes": 4096, "log_keep": 100, "secret_file": "s/x.secret",
       "limits": {"max_future_skew_ms": 1000, "max_clients": 7, "max_client_bytes": 4096,
                  "max_connections_per_source": 3, "max_pending_peers": 1024, "log_queue_bytes": 65536}})",
                                    "conf/herd.json");
   CHECK(c.peer_auth == PeerAuth::Address);
-  CHECK(c.data_dir == "data/x");
+  // Relative to the config's directory (issue 12), as secret_file is.
+  CHECK(c.data_dir == "conf/data/x");
+  CHECK(c.log_dir == "logs/x");
   CHECK(c.durability == Durability::Fsync);
   CHECK(c.log_max_bytes == 4096u);
   CHECK(c.log_keep == 100u);

@@ -356,12 +356,18 @@ HerdConfig parse_config(std::string_view text, const std::string& source, std::o
   // lines yet (issue 11's live step).
   if (cfg.strategy.anti_entropy_interval > 0) r.fail("strategy.anti_entropy", "runs in herd sim only so far (not live)");
   if (j.contains("places")) read_places(r, j["places"], cfg.places);
-  if (j.contains("log_dir")) cfg.log_dir = r.string(j["log_dir"], "log_dir");
+  // Directories, like secret_file, are relative to the config's folder: the
+  // same config names the same files from wherever herd is started.
+  if (j.contains("log_dir")) {
+    cfg.log_dir = r.string(j["log_dir"], "log_dir");
+    if (!cfg.log_dir.empty()) cfg.log_dir = beside_config(source, cfg.log_dir);
+  }
   if (j.contains("log_lines")) cfg.log_lines = r.boolean(j["log_lines"], "log_lines");
   if (j.contains("limits")) read_limits(r, j["limits"], cfg.limits);
   if (j.contains("data_dir")) {
     cfg.data_dir = r.string(j["data_dir"], "data_dir");
     if (cfg.data_dir.empty()) r.fail("data_dir", "must not be empty (leave it out to keep tables in memory)");
+    cfg.data_dir = beside_config(source, cfg.data_dir);
   }
   if (j.contains("durability")) {
     const auto d = durable::parse_durability(r.string(j["durability"], "durability"));
