@@ -84,6 +84,31 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+// The strategy's label without the swept parameter, so that sweeping
+// strategy.fanout draws one "gossip" line rather than one dot per
+// "gossip(fanout=N)" (herd/strategy_spec.cpp writes each parameter as
+// "key=value" inside its part's parentheses).
+std::string strategy_without(const std::string& label, const std::string& param) {
+  static const std::string kPrefix = "strategy.";
+  if (param.rfind(kPrefix, 0) != 0) return label;
+  const std::string key = param.substr(param.rfind('.') + 1) + "=";
+  std::size_t at = label.find(key);
+  while (at != std::string::npos && at > 0 && label[at - 1] != '(' && label[at - 1] != ',')
+    at = label.find(key, at + 1);
+  if (at == std::string::npos) return label;
+  std::size_t end = label.find_first_of(",)", at);
+  if (end == std::string::npos) return label;
+  std::string out = label;
+  if (out[end] == ',') {
+    out.erase(at, end + 1 - at);  // "k=v," goes
+  } else if (out[at - 1] == ',') {
+    out.erase(at - 1, end - at + 1);  // ",k=v" before ")" goes
+  } else {
+    out.erase(at - 1, end - at + 2);  // "(k=v)" goes
+  }
+  return out;
+}
+
 std::vector<SweepPlot> sweep_plots(const std::vector<StoredRun>& runs) {
   std::vector<json> points;
   points.reserve(runs.size());
@@ -103,8 +128,12 @@ std::vector<SweepPlot> sweep_plots(const std::vector<StoredRun>& runs) {
     SweepPlot plot;
     plot.param = param;
     bool numeric = true;
-    for (std::size_t i = 0; i < runs.size(); ++i)
-      if (points[i].contains(param) && !points[i][param].is_number()) numeric = false;
+    plot.integer = true;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      if (!points[i].contains(param)) continue;
+      if (!points[i][param].is_number()) numeric = false;
+      if (!points[i][param].is_number_integer()) plot.integer = false;
+    }
     if (!numeric) {
       std::set<std::string> cats;
       for (std::size_t i = 0; i < runs.size(); ++i)
@@ -118,7 +147,7 @@ std::vector<SweepPlot> sweep_plots(const std::vector<StoredRun>& runs) {
       if (!p.contains(param)) continue;
       const Summary& s = runs[i].summary;
       if (!s.convergence_p50 || !s.convergence_p99) continue;
-      std::string label = runs[i].info.strategy;
+      std::string label = strategy_without(runs[i].info.strategy, param);
       if (scenarios.size() > 1) label += ", " + runs[i].info.scenario_name;
       for (const auto& [k, v] : p.items())
         if (k != param) label += ", " + k + "=" + value_text(v);

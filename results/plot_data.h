@@ -67,6 +67,7 @@ struct SweepPlot {
   // Non-empty when the parameter's values are not all numbers: x is then the
   // index into this (sorted) list of the values' JSON text.
   std::vector<std::string> categories;
+  bool integer = false;  // every value a whole number: ticks at whole numbers only
   std::vector<SweepCurve> curves;
 };
 

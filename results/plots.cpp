@@ -2,6 +2,7 @@
 // support. File names are fixed (convergence_cdf.png, coverage.png,
 // reach.png, sweep_<param>.png), so re-running overwrites the same files.
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -225,6 +226,12 @@ void plot_sweep(const SweepPlot& sweep, const std::string& path, const std::stri
   } else {
     maybe_log_x(spec, lo, hi, 100);
     spec.settings.push_back("set offsets graph 0.03, graph 0.03, 0, 0");
+    // Same rule as maybe_log_x's above. A fanout of 2.5 does not exist: whole-number ticks, about ten at most.
+    const bool log_x = lo > 0 && hi / lo >= 100;
+    if (sweep.integer && !log_x) {
+      spec.settings.push_back("set xtics " + number(std::max(1.0, std::ceil((hi - lo) / 10))));
+      spec.settings.push_back("set format x \"%.0f\"");
+    }
   }
   spec.settings.push_back("set yrange [0:*]");
   render_png(spec);

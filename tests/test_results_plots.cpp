@@ -164,6 +164,37 @@ TEST_CASE("plots: a grid sweep gives one plot per parameter, non-numeric values 
   CHECK(plots[1].curves[1].points[1].p99_ms == 4.0);
 }
 
+TEST_CASE("plots: a swept strategy parameter is one line per strategy, not one dot per value", "[results][plots]") {
+  // Issue 12: the label used to keep "fanout=N", so each value was its own curve.
+  const std::vector<StoredRun> runs = {
+      stored(1, "gossip(fanout=2)", R"({"strategy.fanout":2})", 10'000'000, 40'000'000),
+      stored(2, "gossip(fanout=3)", R"({"strategy.fanout":3})", 5'000'000, 20'000'000),
+      stored(3, "gossip(fanout=5)+anti_entropy(interval=1s)", R"({"strategy.fanout":5})", 2'000'000, 3'000'000),
+      stored(4, "gossip(fanout=2)+anti_entropy(interval=1s)", R"({"strategy.fanout":2})", 9'000'000, 30'000'000),
+  };
+  const auto plots = sweep_plots(runs);
+  REQUIRE(plots.size() == 1);
+  CHECK(plots[0].integer);
+  REQUIRE(plots[0].curves.size() == 2);
+  CHECK(plots[0].curves[0].label == "gossip");
+  CHECK(plots[0].curves[0].points.size() == 2);
+  CHECK(plots[0].curves[1].label == "gossip+anti_entropy(interval=1s)");
+  CHECK(plots[0].curves[1].points.size() == 2);
+  // Another strategy parameter swept: only that one goes.
+  const auto by_interval = sweep_plots({
+      stored(5, "gossip(fanout=2)+anti_entropy(interval=1s)", R"({"strategy.anti_entropy.interval":"1s"})", 1, 1),
+      stored(6, "gossip(fanout=2)+anti_entropy(interval=2s)", R"({"strategy.anti_entropy.interval":"2s"})", 1, 1),
+  });
+  REQUIRE(by_interval.size() == 1);
+  CHECK_FALSE(by_interval[0].integer);
+  REQUIRE(by_interval[0].curves.size() == 1);
+  CHECK(by_interval[0].curves[0].label == "gossip(fanout=2)+anti_entropy");
+  // Fractional values: no whole-number ticks.
+  CHECK_FALSE(sweep_plots({stored(7, "flooding", R"({"loss":0})", 1, 1), stored(8, "flooding", R"({"loss":0.5})", 1, 1)})
+                  .front()
+                  .integer);
+}
+
 TEST_CASE("plots: a malformed sweep point is reported with its run id", "[results][plots]") {
   CHECK_THROWS_WITH(sweep_plots({stored(9, "flooding", "[1,2]", 1, 1)}),
                     Contains("run 9") && Contains("not a JSON object"));
