@@ -25,7 +25,7 @@ namespace {
 struct ServeProcesses {
   ServeProcesses() : dir(temp_dir("durable")), ports{free_port(), free_port()}, peer_ports{free_port(), free_port()} {}
   ~ServeProcesses() {
-    for (auto& [name, pid] : pids) kill9(name);
+    while (!pids.empty()) kill9(pids.begin()->first);
   }
 
   void write_config(const std::string& durability) {
