@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config/duration.h"
 #include "engine/asio/herd_config.h"
 #include "engine/asio/live_server.h"
 #include "engine/asio/pipelined_client.h"
@@ -51,6 +52,7 @@ struct Options {
   int connections = 32, window = 64, clients = 1;
   double seconds = 5, warmup = 1, rate = 0;
   std::string log_dir, data_dir, durability = "off";
+  std::string anti_entropy = "1s";  // herd serve's default (live::kLiveAntiEntropyInterval)
 
   // Room for every report a run may send (or, per connection, its share),
   // reserved up front: growing a vector mid-run stalls the thread it runs on.
@@ -77,7 +79,8 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
       "warmup", po::value(&o.warmup)->default_value(o.warmup), "seconds of load before measuring")(
       "log-dir", po::value(&o.log_dir), "write server logs (every line) here; default: no logs")(
       "durability", po::value(&o.durability)->default_value(o.durability), "off, batch or fsync: each server's table on disk")(
-      "data-dir", po::value(&o.data_dir), "where the tables go with --durability batch|fsync (emptied first); default: a fresh temporary directory");
+      "data-dir", po::value(&o.data_dir), "where the tables go with --durability batch|fsync (emptied first); default: a fresh temporary directory")(
+      "anti-entropy", po::value(&o.anti_entropy)->default_value(o.anti_entropy), "rounds' interval (e.g. 1s, 250ms), or off: plain flooding");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);
@@ -93,6 +96,10 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
   if (!find_preset(o.preset_name) || o.connections < 1 || o.window < 1 || o.clients < 1 || o.seconds <= 0 ||
       o.warmup < 0) {
     std::cerr << "herd_live_bench: bad --preset, --connections, --window, --clients, --seconds or --warmup\n";
+    return 2;
+  }
+  if (o.anti_entropy != "off" && !parse_duration(o.anti_entropy)) {
+    std::cerr << "herd_live_bench: --anti-entropy must be a duration (1s, 250ms) or off\n";
     return 2;
   }
   if (!durable::parse_durability(o.durability)) {
@@ -117,6 +124,7 @@ live::HerdConfig herd_config(const Options& o, const Topology& topo) {
     for (const auto& s : topo.names) std::filesystem::remove(cfg.data_dir + "/" + s + ".sqlite", ec);
   }
   cfg.secret = live::generate_secret();  // peers authenticate by HMAC, as herd serve's do
+  cfg.strategy.anti_entropy_interval = o.anti_entropy == "off" ? 0 : *parse_duration(o.anti_entropy);
   const auto adj = topo.adjacency();
   for (std::size_t i = 0; i < topo.size(); ++i) {
     live::ServerConfig s;
@@ -359,6 +367,7 @@ void print_figures(const Options& o, const Topology& topo, Farthest far, const l
               o.preset_name.c_str(), topo.names[0].c_str(), far_name.c_str(), far.hops, o.connections, o.window,
               o.clients, o.rate > 0 ? (std::to_string(static_cast<long long>(o.rate)) + "/s").c_str() : "max",
               o.log_dir.empty() ? "off" : "on");
+  std::printf("strategy              %s\n", cfg.strategy.describe().c_str());
   std::printf("durability            %s%s\n", o.durability.c_str(),
               cfg.data_dir.empty() ? "" : (" (tables in " + cfg.data_dir + ")").c_str());
   std::printf("accepted IAMATs/s     %.0f  (%llu in %.1f s; %llu rejected)\n", accepted_rate,

@@ -10,8 +10,10 @@ StrategySpec::Kind kind_of(const std::string& name) {
 
 }  // namespace
 
-StrategySpec read_strategy(const FieldReader& r, const nlohmann::json& j, const std::string& path) {
+StrategySpec read_strategy(const FieldReader& r, const nlohmann::json& j, const std::string& path,
+                           Nanos default_anti_entropy) {
   StrategySpec spec;
+  spec.anti_entropy_interval = default_anti_entropy;
   if (j.is_string()) {
     spec.kind = kind_of(r.choice(j, path, {"flooding", "gossip"}));
     return spec;
@@ -25,6 +27,11 @@ StrategySpec read_strategy(const FieldReader& r, const nlohmann::json& j, const 
   }
   if (const auto* ae = FieldReader::optional(j, "anti_entropy")) {
     const std::string ap = FieldReader::child(path, "anti_entropy");
+    if (ae->is_string()) {
+      r.choice(*ae, ap, {"off"});
+      spec.anti_entropy_interval = 0;
+      return spec;
+    }
     r.object(*ae, ap, {"interval"});
     const std::string ip = FieldReader::child(ap, "interval");
     const Nanos interval = r.duration(r.required(*ae, ap, "interval"), ip);

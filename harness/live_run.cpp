@@ -29,10 +29,6 @@ void check_live_scenario(const sim::Scenario& s) {
       throw sim::ScenarioError(s.file, "topology.nodes[" + std::to_string(i) + "]",
                                "a live server name is at most " + std::to_string(kMaxServerNameBytes) + " bytes");
   }
-  // Live servers neither run the strategy's timers nor carry its control
-  // lines yet (issue 11's live step): refuse rather than run something else.
-  if (s.strategy.anti_entropy_interval > 0)
-    throw sim::ScenarioError(s.file, "strategy.anti_entropy", "runs in herd sim only so far (not live)");
 }
 
 std::vector<std::string> live_notes(const sim::Scenario& s) {

@@ -111,6 +111,17 @@ TEST_CASE("strategy json: the same syntax and errors wherever it appears") {
   CHECK(g.kind == StrategySpec::Kind::Gossip);
   CHECK(g.fanout == 5);
   CHECK(herd::read_strategy(r, json("gossip"), "strategy").fanout == 2);
+  // Anti-entropy: off unless asked (scenarios), or a caller's default (live
+  // herd configs), which "off" turns off.
+  CHECK(herd::read_strategy(r, json("flooding"), "strategy").anti_entropy_interval == 0);
+  CHECK(herd::read_strategy(r, json("flooding"), "strategy", 7'000'000).anti_entropy_interval == 7'000'000);
+  CHECK(herd::read_strategy(r, json::parse(R"({"name": "gossip"})"), "strategy", 7'000'000).anti_entropy_interval ==
+        7'000'000);
+  CHECK(herd::read_strategy(r, json::parse(R"({"name": "flooding", "anti_entropy": "off"})"), "strategy", 7'000'000) ==
+        StrategySpec{});
+  CHECK(herd::read_strategy(r, json::parse(R"({"name": "flooding", "anti_entropy": {"interval": "2s"}})"), "strategy",
+                            7'000'000)
+            .anti_entropy_interval == 2'000'000'000);
   auto read = [](const char* text) {
     return [text](const FieldReader& fr) { herd::read_strategy(fr, json::parse(text), "x.strategy"); };
   };

@@ -125,7 +125,7 @@ TEST_CASE("cli: herd up starts every server as a process - they flood - Ctrl-C s
   CHECK(out.find("logs in " + dir + "/logs/<server>.log") != std::string::npos);
   CHECK(out.find("forwarding signal 2 to 2 servers") != std::string::npos);
   CHECK(out.find("herd: Alpha clients 127.0.0.1:" + std::to_string(c0)) != std::string::npos);  // banner
-  CHECK(out.find("; strategy flooding; places ") != std::string::npos);
+  CHECK(out.find("; strategy flooding+anti_entropy(interval=1s); places ") != std::string::npos);
   const std::string log = read_file(dir + "/logs/Beta.log");
   CHECK(log.find("< UPDATE 1 " + at) != std::string::npos);
   CHECK(log.find("a test secret") == std::string::npos);  // never log secrets

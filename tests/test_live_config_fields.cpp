@@ -118,24 +118,32 @@ TEST_CASE("new herd config fields are read") {
   CHECK(a.secret.empty());
 }
 
-TEST_CASE("the strategy field: flooding by default, the scenario's syntax, worded as configs are") {
+TEST_CASE("the strategy field: flooding with anti-entropy by default, the scenario's syntax, worded as configs are") {
   using herd::StrategySpec;
-  CHECK(parse_herd_config(kTwo, "herd.json").strategy == StrategySpec{});
-  CHECK(HerdConfig{}.strategy == StrategySpec{});
+  const StrategySpec healing{StrategySpec::Kind::Flooding, StrategySpec::kDefaultFanout, kLiveAntiEntropyInterval};
+  CHECK(parse_herd_config(kTwo, "herd.json").strategy == healing);
+  CHECK(HerdConfig{}.strategy == healing);
+  CHECK(healing.describe() == "flooding+anti_entropy(interval=1s)");
   const std::string p = R"({"preset": "hill", "base_port": 1, "strategy": )";
   const auto g = parse_herd_config(p + R"({"name": "gossip", "fanout": 3}})", "h.json").strategy;
   CHECK(g.kind == StrategySpec::Kind::Gossip);
   CHECK(g.fanout == 3);
-  CHECK(parse_herd_config(p + R"("gossip"})", "h.json").strategy.describe() == "gossip(fanout=2)");
-  CHECK(parse_herd_config(p + R"("flooding"})", "h.json").strategy.describe() == "flooding");
+  // A strategy that does not mention anti-entropy gets the live default...
+  CHECK(parse_herd_config(p + R"("gossip"})", "h.json").strategy.describe() == "gossip(fanout=2)+anti_entropy(interval=1s)");
+  CHECK(parse_herd_config(p + R"("flooding"})", "h.json").strategy.describe() == "flooding+anti_entropy(interval=1s)");
+  // ...its own interval, or none.
+  CHECK(parse_herd_config(p + R"({"name": "flooding", "anti_entropy": {"interval": "250ms"}}})", "h.json")
+            .strategy.describe() == "flooding+anti_entropy(interval=250ms)");
+  CHECK(parse_herd_config(p + R"({"name": "flooding", "anti_entropy": "off"}})", "h.json").strategy == StrategySpec{});
+  CHECK(error_of(p + R"({"name": "flooding", "anti_entropy": "on"}})") ==
+        "herd.json: strategy.anti_entropy: must be \"off\"");
+  CHECK(error_of(p + R"({"name": "flooding", "anti_entropy": {"interval": "0s"}}})") ==
+        "herd.json: strategy.anti_entropy.interval: must be from 1ms to 1h");
   CHECK(error_of(p + R"("epidemic"})") == "herd.json: strategy: must be \"flooding\" or \"gossip\"");
   CHECK(error_of(p + R"({"name": "gossip", "fanout": 0}})") == "herd.json: strategy.fanout: must be between 1 and 1000");
   CHECK(error_of(p + R"({"name": "flooding", "fanout": 2}})") ==
         "herd.json: strategy.fanout: only the gossip strategy takes a fanout");
   CHECK(error_of(p + R"({"nmae": "gossip"}})") == "herd.json: strategy.nmae: unknown field (typo?)");
-  // Anti-entropy runs in the simulator only so far: refused, not ignored.
-  CHECK(error_of(p + R"({"name": "flooding", "anti_entropy": {"interval": "1s"}}})") ==
-        "herd.json: strategy.anti_entropy: runs in herd sim only so far (not live)");
 }
 
 TEST_CASE("new herd config fields: out-of-range and wrong values name the field") {

@@ -42,7 +42,7 @@ std::string dial_as(std::uint16_t peer_port, const std::string& me, const std::s
   if (!ch_line) return "(no challenge)";
   wire::Challenge ch;
   if (!wire::parse_challenge(*ch_line, ch)) return *ch_line;
-  const std::string proof = secret.empty() ? "-" : dialer_proof(secret, me, server, nonce, ch.nonce);
+  const std::string proof = secret.empty() ? "-" : dialer_proof(secret, wire::kVersion, me, server, nonce, ch.nonce);
   c.send(wire::auth(proof) + "UPDATE 1 " + kAtLine + "\n");
   return c.line().value_or("(closed)");
 }
@@ -58,7 +58,7 @@ TEST_CASE("HMAC-SHA256 matches RFC 4231 test case 2 - compare is exact") {
   CHECK(n1.size() == 32);
   CHECK(n1 != n2);
   // The two roles' proofs differ, so one cannot be replayed as the other.
-  CHECK(acceptor_proof(kSecret, "A", "B", n1, n2) != dialer_proof(kSecret, "A", "B", n1, n2));
+  CHECK(acceptor_proof(kSecret, wire::kVersion, "A", "B", n1, n2) != dialer_proof(kSecret, wire::kVersion, "A", "B", n1, n2));
 }
 
 TEST_CASE("handshake lines parse strictly") {
@@ -68,7 +68,13 @@ TEST_CASE("handshake lines parse strictly") {
   REQUIRE(hello.ends_with("\n"));
   CHECK(wire::parse_hello(hello.substr(0, hello.size() - 1), h));
   CHECK(h.dialer == "Hill");
-  CHECK_FALSE(wire::parse_hello("HERD-HELLO 2 Hill " + nonce, h));
+  CHECK(h.version == 2);
+  CHECK(hello.starts_with("HERD-HELLO 2 "));
+  // Version 1 (UPDATE only) is still accepted; nothing else is.
+  CHECK(wire::parse_hello("HERD-HELLO 1 Hill " + nonce, h));
+  CHECK(h.version == 1);
+  for (const char* v : {"0", "3", "02", "", "+2", "21"})
+    CHECK_FALSE(wire::parse_hello("HERD-HELLO " + std::string(v) + " Hill " + nonce, h));
   CHECK_FALSE(wire::parse_hello("HERD-HELLO 1 Hill abc", h));
   CHECK_FALSE(wire::parse_hello("HERD-HELLO 1  Hill " + nonce, h));
   wire::Challenge c;
@@ -131,8 +137,8 @@ TEST_CASE("a right-secret peer is welcomed and its UPDATE is stored and flooded"
   REQUIRE(wire::parse_challenge(c.line().value_or(""), ch));
   CHECK(ch.acceptor == "Smith");
   // The acceptor proves the secret too.
-  CHECK(ch.proof == acceptor_proof(kSecret, "Hill", "Smith", nonce, ch.nonce));
-  c.send(wire::auth(dialer_proof(kSecret, "Hill", "Smith", nonce, ch.nonce)) + "UPDATE 1 " + kAtLine + "\n");
+  CHECK(ch.proof == acceptor_proof(kSecret, wire::kVersion, "Hill", "Smith", nonce, ch.nonce));
+  c.send(wire::auth(dialer_proof(kSecret, wire::kVersion, "Hill", "Smith", nonce, ch.nonce)) + "UPDATE 1 " + kAtLine + "\n");
   CHECK(c.line() == std::string(wire::kWelcome));
   CHECK(eventually([&] { return whatsat_at_line(herd.port("Smith"), "forged.example") == kAtLine; }));
   CHECK(eventually([&] { return whatsat_at_line(herd.port("Campbell"), "forged.example") == kAtLine; }));
@@ -225,13 +231,14 @@ namespace {
 // An authenticated neighbour by hand (HELLO, CHALLENGE, AUTH, WELCOME), left
 // open so a test can send it any line.
 std::unique_ptr<LineClient> authenticated_as(std::uint16_t peer_port, const std::string& me,
-                                             const std::string& server, const std::string& secret) {
+                                             const std::string& server, const std::string& secret,
+                                             int version = wire::kVersion) {
   auto c = std::make_unique<LineClient>(peer_port);
   const std::string nonce = make_nonce();
-  c->send(wire::hello(me, nonce));
+  c->send(wire::hello(me, nonce, version));
   wire::Challenge ch;
   REQUIRE(wire::parse_challenge(c->line().value_or(""), ch));
-  c->send(wire::auth(dialer_proof(secret, me, server, nonce, ch.nonce)));
+  c->send(wire::auth(dialer_proof(secret, version, me, server, nonce, ch.nonce)));
   REQUIRE(c->line() == std::string(wire::kWelcome));
   return c;
 }
@@ -303,6 +310,41 @@ TEST_CASE("UPDATE lines are parsed exactly as documented: single spaces, no CR, 
     INFO(c);
     CHECK(whatsat_at_line(herd.port("Smith"), c) == std::string("? WHATSAT ") + c + " 10 3");
   }
+}
+
+TEST_CASE("protocol versions: a version-1 dialer sends UPDATE only, anti-entropy lines count on version 2") {
+  auto cfg = preset_config("hill");
+  cfg.secret = kSecret;
+  TestHerd herd(cfg);
+  const std::string at = "AT Jaquez +0.500000000 %s +1+2 1621464827";
+  auto with = [&](const std::string& client) {
+    std::string s = at;
+    return s.replace(s.find("%s"), 2, client);
+  };
+  auto old_hill = authenticated_as(herd.server("Smith").peer_port(), "Hill", "Smith", cfg.secret, 1);
+  old_hill->send("AE-REPAIR " + with("v1-repair") + "\n");
+  old_hill->send("UPDATE 1 " + with("v1-update") + "\n");
+  CHECK(eventually([&] { return whatsat_at_line(herd.port("Smith"), "v1-update") == with("v1-update"); }));
+  CHECK(whatsat_at_line(herd.port("Smith"), "v1-repair") == "? WHATSAT v1-repair 10 3");
+
+  auto campbell = authenticated_as(herd.server("Smith").peer_port(), "Campbell", "Smith", cfg.secret, 2);
+  campbell->send("AE-REPAIR " + with("v2-repair") + "\n");
+  CHECK(eventually([&] { return whatsat_at_line(herd.port("Smith"), "v2-repair") == with("v2-repair"); }));
+}
+
+TEST_CASE("a HELLO rewritten to an older version on the way fails the handshake: the version is in the proofs") {
+  auto cfg = preset_config("hill");
+  cfg.secret = kSecret;
+  TestHerd herd(cfg);
+  LineClient c(herd.server("Smith").peer_port());
+  const std::string nonce = make_nonce();
+  c.send(wire::hello("Hill", nonce, 1));  // the dialer said 2; someone changed it
+  wire::Challenge ch;
+  REQUIRE(wire::parse_challenge(c.line().value_or(""), ch));
+  // The acceptor's proof is for version 1: a version-2 dialer sees it is wrong.
+  CHECK(ch.proof != acceptor_proof(kSecret, 2, "Hill", "Smith", nonce, ch.nonce));
+  c.send(wire::auth(dialer_proof(kSecret, 2, "Hill", "Smith", nonce, ch.nonce)));
+  CHECK(c.line().value_or("").starts_with("HERD-DENIED wrong proof"));
 }
 
 TEST_CASE("a neighbour back after 10 s down hears updates at once: its return resets our redial back-off") {

@@ -351,10 +351,7 @@ HerdConfig parse_config(std::string_view text, const std::string& source, std::o
     read_preset(r, j, cfg);
   }
   check_servers(r, cfg);
-  if (j.contains("strategy")) cfg.strategy = read_strategy(r, j["strategy"], "strategy");
-  // Live servers neither run the strategy's timers nor carry its control
-  // lines yet (issue 11's live step).
-  if (cfg.strategy.anti_entropy_interval > 0) r.fail("strategy.anti_entropy", "runs in herd sim only so far (not live)");
+  if (j.contains("strategy")) cfg.strategy = read_strategy(r, j["strategy"], "strategy", kLiveAntiEntropyInterval);
   if (j.contains("places")) read_places(r, j["places"], cfg.places);
   // Directories, like secret_file, are relative to the config's folder: the
   // same config names the same files from wherever herd is started.

@@ -62,6 +62,12 @@ enum class PeerAuth {
 // How hard a server's durable table (data_dir) pushes writes to the disk.
 using durable::Durability;
 
+// A live herd heals by default: flooding with push-pull anti-entropy on
+// every peer-up and about once a second per neighbour (an equal table costs
+// one ~40-byte line per round), so a restarted or reconnected server
+// catches up within a round. `"anti_entropy": "off"` turns it off.
+inline constexpr Nanos kLiveAntiEntropyInterval = kNanosPerSecond;
+
 struct HerdConfig {
   using PeerAuth = live::PeerAuth;
   using Durability = live::Durability;
@@ -72,7 +78,8 @@ struct HerdConfig {
   std::string log_dir;   // empty: no log files
   bool log_lines = true; // log every line in and out (connects/drops always)
   Limits limits;
-  StrategySpec strategy;  // how each server propagates new reports (default flooding)
+  // How each server propagates new reports (default: flooding with anti-entropy).
+  StrategySpec strategy{StrategySpec::Kind::Flooding, StrategySpec::kDefaultFanout, kLiveAntiEntropyInterval};
   PeerAuth peer_auth = PeerAuth::Hmac;
   // Hmac: the shared secret (from "secret", $HERD_SECRET or secret_file).
   // Empty after parse_herd_config without either: the server refuses to start.

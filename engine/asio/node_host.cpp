@@ -98,7 +98,7 @@ void NodeHost::post_input(std::function<void(Node&)> input) {
   });
 }
 
-void NodeHost::peer_line(PeerId from, std::string_view line, const std::string& who) {
+void NodeHost::peer_line(PeerId from, std::string_view line, const std::string& who, int version) {
   PeerMessage m;
   if (!parse_peer_message(line, clients_, m)) {
     if (clients_.full_for(0)) {
@@ -108,6 +108,11 @@ void NodeHost::peer_line(PeerId from, std::string_view line, const std::string& 
     } else {
       log_.event(who + " sent a malformed peer message; ignored");
     }
+    return;
+  }
+  if (version < 2 && m.kind != PeerMessage::Kind::Update) {
+    log_.event(who + " sent an anti-entropy line on a protocol version " + std::to_string(version) +
+               " link (UPDATE only); ignored");
     return;
   }
   node_->on_peer_message(from, m);
@@ -129,6 +134,12 @@ void NodeHost::close_client(ConnId conn) {
 
 void NodeHost::send_to_peer(PeerId peer, const PeerMessage& m) {
   if (peer >= links_.size()) return;
+  if (m.kind != PeerMessage::Kind::Update) {
+    std::string line = format_peer_message(m);
+    line += '\n';
+    links_.send_line(peer, line);
+    return;
+  }
   if (formatted_report_.get() != m.report.get() || formatted_hops_ != m.hops) {
     formatted_report_ = m.report;
     formatted_hops_ = m.hops;

@@ -70,9 +70,10 @@ class NodeHost final : public NodeContext {
   // Gives the node an input from the io_context's queue, after the handler
   // running now: for what happens inside a node call. Dropped once stopped.
   void post_input(std::function<void(Node&)> input);
-  // A line from authenticated neighbour `from`: an UPDATE goes to the node,
-  // anything else is logged against `who` and ignored.
-  void peer_line(PeerId from, std::string_view line, const std::string& who);
+  // A line from authenticated neighbour `from`, which dialed with protocol
+  // `version`: a peer message of that version goes to the node, anything
+  // else is logged against `who` and ignored.
+  void peer_line(PeerId from, std::string_view line, const std::string& who, int version);
 
   // NodeContext
   Nanos now() override;
@@ -101,7 +102,8 @@ class NodeHost final : public NodeContext {
   bool stopped_ = false;
   // Completions (timers, lookups, posted inputs) outlive nothing: they check it.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
-  // The node sends one message to each neighbour in turn; format it once.
+  // The node floods one update to each neighbour in turn; format it once.
+  // Only updates are cached: a control message carries no report to key on.
   ReportRef formatted_report_;  // held, so its address cannot be reused meanwhile
   std::uint16_t formatted_hops_ = 0;
   std::string formatted_;

@@ -21,9 +21,9 @@ std::string hex(const unsigned char* p, std::size_t n) {
   return out;
 }
 
-std::string proof(std::string_view role, std::string_view secret, std::string_view dialer,
+std::string proof(std::string_view role, std::string_view secret, int version, std::string_view dialer,
                   std::string_view acceptor, std::string_view dn, std::string_view an) {
-  std::string msg = "herd-peer-v1 ";
+  std::string msg = "herd-peer-v" + std::to_string(version) + " ";
   msg.append(role).append(" ").append(dialer).append(" ").append(acceptor);
   msg.append(" ").append(dn).append(" ").append(an);
   return hmac_sha256_hex(secret, msg);
@@ -52,14 +52,14 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-std::string acceptor_proof(std::string_view secret, std::string_view dialer, std::string_view acceptor,
+std::string acceptor_proof(std::string_view secret, int version, std::string_view dialer, std::string_view acceptor,
                            std::string_view dialer_nonce, std::string_view acceptor_nonce) {
-  return proof("acceptor", secret, dialer, acceptor, dialer_nonce, acceptor_nonce);
+  return proof("acceptor", secret, version, dialer, acceptor, dialer_nonce, acceptor_nonce);
 }
 
-std::string dialer_proof(std::string_view secret, std::string_view dialer, std::string_view acceptor,
+std::string dialer_proof(std::string_view secret, int version, std::string_view dialer, std::string_view acceptor,
                          std::string_view dialer_nonce, std::string_view acceptor_nonce) {
-  return proof("dialer", secret, dialer, acceptor, dialer_nonce, acceptor_nonce);
+  return proof("dialer", secret, version, dialer, acceptor, dialer_nonce, acceptor_nonce);
 }
 
 }  // namespace herd::live

@@ -26,10 +26,12 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view message);
 bool constant_time_equal(std::string_view a, std::string_view b);
 
 // The acceptor's proof (in CHALLENGE) and the dialer's proof (in AUTH). The
-// role tag keeps one from being usable as the other.
-std::string acceptor_proof(std::string_view secret, std::string_view dialer, std::string_view acceptor,
+// role tag keeps one from being usable as the other; the protocol version
+// of the HELLO is inside both ("herd-peer-v<version>"), so a HELLO rewritten
+// to an older version on the way fails the handshake.
+std::string acceptor_proof(std::string_view secret, int version, std::string_view dialer, std::string_view acceptor,
                            std::string_view dialer_nonce, std::string_view acceptor_nonce);
-std::string dialer_proof(std::string_view secret, std::string_view dialer, std::string_view acceptor,
+std::string dialer_proof(std::string_view secret, int version, std::string_view dialer, std::string_view acceptor,
                          std::string_view dialer_nonce, std::string_view acceptor_nonce);
 
 }  // namespace herd::live

@@ -134,9 +134,9 @@ void PeerLink::on_line(std::string_view line) {
     std::string proof = "-";
     const PeerCredentials& me = host_.credentials();
     if (me.hmac) {
-      const auto expect = acceptor_proof(me.secret, me.self, peer().name, nonce_, ch.nonce);
+      const auto expect = acceptor_proof(me.secret, wire::kVersion, me.self, peer().name, nonce_, ch.nonce);
       if (!constant_time_equal(ch.proof, expect)) return drop("its proof of the shared secret is wrong");
-      proof = dialer_proof(me.secret, me.self, peer().name, nonce_, ch.nonce);
+      proof = dialer_proof(me.secret, wire::kVersion, me.self, peer().name, nonce_, ch.nonce);
     } else if (ch.proof != "-") {
       return drop("it expects a shared secret and this server has none");
     }

@@ -68,10 +68,11 @@ void PeerSession::on_line(std::string_view line) {
       peer_ = *p;
       who_ = "peer " + h.dialer + " (in#" + std::to_string(id_) + ")";
       dialer_nonce_ = h.nonce;
+      version_ = h.version;
       nonce_ = make_nonce();
       std::string proof = "-";
       if (me.hmac) {
-        proof = acceptor_proof(me.secret, h.dialer, me.self, dialer_nonce_, nonce_);
+        proof = acceptor_proof(me.secret, h.version, h.dialer, me.self, dialer_nonce_, nonce_);
       } else {
         // No secret: the configured address is the only proof available.
         bool ok = false;
@@ -87,7 +88,7 @@ void PeerSession::on_line(std::string_view line) {
       std::string proof;
       if (!wire::parse_auth(line, proof)) return refuse("expected HERD-AUTH");
       if (me.hmac) {
-        const auto expect = dialer_proof(me.secret, host_.neighbours()[peer_].name, me.self, dialer_nonce_, nonce_);
+        const auto expect = dialer_proof(me.secret, version_, host_.neighbours()[peer_].name, me.self, dialer_nonce_, nonce_);
         if (!constant_time_equal(proof, expect)) return refuse("wrong proof of the shared secret");
       } else if (proof != "-") {
         return refuse("it uses a shared secret and this server has none");
@@ -96,12 +97,12 @@ void PeerSession::on_line(std::string_view line) {
       deadline_.cancel();
       send(std::string(wire::kWelcome) + "\n", false);
       host_.log().event(who_ + " authenticated (inbound from " + remote_.to_string() + ", " +
-                        (me.hmac ? "HMAC" : "address check") + ")");
+                        (me.hmac ? "HMAC" : "address check") + ", protocol version " + std::to_string(version_) + ")");
       host_.peer_authenticated(id_, peer_);
       return;
     }
     case State::Authenticated:
-      host_.peer_line(peer_, line, who_);
+      host_.peer_line(peer_, line, who_, version_);
       return;
     case State::Closed:
       return;

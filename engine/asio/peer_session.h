@@ -1,8 +1,9 @@
 #pragma once
 // An inbound connection on the peer port (internal to the Asio driver). The
 // dialer must authenticate (docs/peer-protocol.md) before anything it sends
-// counts; after that, every line must be an UPDATE and goes to the node as a
-// message from that neighbour. A failed handshake is answered HERD-DENIED,
+// counts; after that, every line is a peer message of the version it
+// dialed with (1: UPDATE only; 2: anti-entropy lines too) and goes to the
+// node as a message from that neighbour. A failed handshake is answered HERD-DENIED,
 // logged, and closed. This session never sends reports: this server sends
 // to that neighbour on its own outbound PeerLink.
 #include <cstdint>
@@ -33,8 +34,8 @@ class PeerSessionHost : public ConnectionHost {
   virtual void peer_refused() = 0;  // counted in ServerStatus::refused_peers
   virtual void peer_closed(std::uint64_t id) = 0;
   // A line from authenticated neighbour `from`, for the node; `who` names
-  // this connection in the log.
-  virtual void peer_line(PeerId from, std::string_view line, const std::string& who) = 0;
+  // this connection in the log; `version` is the protocol version it dialed with.
+  virtual void peer_line(PeerId from, std::string_view line, const std::string& who, int version) = 0;
 
  protected:
   ~PeerSessionHost() = default;
@@ -70,6 +71,7 @@ class PeerSession final : public std::enable_shared_from_this<PeerSession> {
   std::string who_;
   State state_ = State::AwaitHello;
   PeerId peer_ = 0;
+  int version_ = 0;  // of its HELLO
   std::string dialer_nonce_, nonce_;
   asio::ip::address remote_;
   LineFramer framer_;

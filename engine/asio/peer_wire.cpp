@@ -38,8 +38,8 @@ bool proof_ok(std::string_view s) { return s == "-" || hex_of(s, 64); }
 
 }  // namespace
 
-std::string hello(std::string_view dialer, std::string_view nonce) {
-  return "HERD-HELLO " + std::to_string(kVersion) + " " + std::string(dialer) + " " + std::string(nonce) + "\n";
+std::string hello(std::string_view dialer, std::string_view nonce, int version) {
+  return "HERD-HELLO " + std::to_string(version) + " " + std::string(dialer) + " " + std::string(nonce) + "\n";
 }
 
 std::string challenge(std::string_view acceptor, std::string_view nonce, std::string_view proof) {
@@ -52,8 +52,11 @@ std::string denied(std::string_view reason) { return std::string(kDenied) + " " 
 
 bool parse_hello(std::string_view line, Hello& out) {
   const auto f = split(line);
-  if (f.size() != 4 || f[0] != "HERD-HELLO" || f[1] != "1" || !name_ok(f[2]) || !hex_of(f[3], 32)) return false;
-  out = Hello{1, std::string(f[2]), std::string(f[3])};
+  if (f.size() != 4 || f[0] != "HERD-HELLO" || f[1].size() != 1 || f[1][0] < '0' + kMinVersion ||
+      f[1][0] > '0' + kVersion || !name_ok(f[2]) || !hex_of(f[3], 32)) {
+    return false;
+  }
+  out = Hello{f[1][0] - '0', std::string(f[2]), std::string(f[3])};
   return true;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The handshake lines of the peer protocol (docs/peer-protocol.md). After the
-// handshake, the dialer sends only UPDATE lines (herd/peer_message.h).
+// handshake, the dialer sends peer messages (herd/peer_message.h): on a
+// version-1 link only UPDATE lines, on a version-2 link anti-entropy lines too.
 // Pure text functions; formatted lines end with '\n', parsed ones do not.
 #include <string>
 #include <string_view>
@@ -9,7 +10,10 @@ namespace herd::live::wire {
 
 inline constexpr std::string_view kWelcome = "HERD-WELCOME";
 inline constexpr std::string_view kDenied = "HERD-DENIED";
-inline constexpr int kVersion = 1;
+// The version this server dials with; acceptors take kMinVersion..kVersion
+// (a server from before anti-entropy dials with 1 and sends only UPDATE).
+inline constexpr int kVersion = 2;
+inline constexpr int kMinVersion = 1;
 
 struct Hello {
   int version = 0;
@@ -19,7 +23,7 @@ struct Challenge {
   std::string acceptor, nonce, proof;  // proof "-" without a shared secret
 };
 
-std::string hello(std::string_view dialer, std::string_view nonce);
+std::string hello(std::string_view dialer, std::string_view nonce, int version = kVersion);
 std::string challenge(std::string_view acceptor, std::string_view nonce, std::string_view proof);
 std::string auth(std::string_view proof);
 std::string denied(std::string_view reason);

@@ -93,6 +93,8 @@ void Server::begin() {
   if (options_.banner) std::cerr << banner() << std::endl;
   clients_listener_.start([this](tcp::socket s) { accept_client(std::move(s)); });
   peers_listener_.start([this](tcp::socket s) { accept_peer(std::move(s)); });
+  // The strategy's periodic work (anti-entropy rounds) starts with the server.
+  host_.node().on_start();
   links_.start(*this);
   flush_log_later();
 }
@@ -190,8 +192,8 @@ void Server::peer_authenticated(std::uint64_t id, PeerId p) {
   links_.dial_now(p);
 }
 
-void Server::peer_line(PeerId from, std::string_view line, const std::string& who) {
-  host_.peer_line(from, line, who);
+void Server::peer_line(PeerId from, std::string_view line, const std::string& who, int version) {
+  host_.peer_line(from, line, who, version);
 }
 
 void Server::link_up(PeerId p) { host_.node().on_peer_up(p); }

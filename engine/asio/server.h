@@ -84,7 +84,7 @@ class Server final : private ClientSessionHost, private PeerSessionHost, private
   void peer_authenticated(std::uint64_t id, PeerId p) override;
   void peer_refused() override { ++refused_peers_; }
   void peer_closed(std::uint64_t id) override { connections_.remove_peer(id); }
-  void peer_line(PeerId from, std::string_view line, const std::string& who) override;
+  void peer_line(PeerId from, std::string_view line, const std::string& who, int version) override;
   const Neighbour& neighbour(PeerId p) const override { return neighbours_[p]; }
   const asio::ip::address& local_address() const override { return local_address_; }
   void link_up(PeerId p) override;
