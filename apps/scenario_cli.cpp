@@ -92,6 +92,16 @@ std::optional<int> parse_scenario_args(const ScenarioCommand& cmd, int argc, cha
     }
     seed = value;
   }
+  if (vm.count("out")) {
+    // A results file of another schema version (or not one at all) is bad
+    // input: say so now rather than after the runs, which it could not keep.
+    try {
+      results::check_appendable(vm["out"].as<std::string>());
+    } catch (const std::exception& e) {
+      std::cerr << "herd " << cmd.name << ": --out: " << e.what() << "\n";
+      return 2;
+    }
+  }
   return std::nullopt;
 }
 

@@ -1,6 +1,5 @@
 #include "results/reader.h"
 
-#include <filesystem>
 #include <stdexcept>
 
 #include "results/schema.h"
@@ -9,18 +8,6 @@
 namespace herd::results {
 
 namespace {
-
-namespace fs = std::filesystem;
-
-std::unique_ptr<sqlite::Db> open_existing(const std::string& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) throw std::runtime_error("results file '" + path + "': no such file");
-  if (fs::is_directory(path, ec)) throw std::runtime_error("results file '" + path + "': is a directory");
-  auto db = std::make_unique<sqlite::Db>(path, sqlite::Db::Mode::read_only, "results file '" + path + "'");
-  configure_connection(*db);
-  check_schema(*db);
-  return db;
-}
 
 std::optional<Nanos> opt_nanos(const sqlite::Stmt& st, int col) {
   const auto v = st.opt_int64(col);
@@ -72,7 +59,7 @@ StoredRun stored_run(const sqlite::Stmt& st) {
 
 }  // namespace
 
-Reader::Reader(const std::string& db_path) : db_(open_existing(db_path)) {}
+Reader::Reader(const std::string& db_path) : db_(open_results_file(db_path)) {}
 
 Reader::~Reader() = default;
 

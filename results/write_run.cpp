@@ -207,4 +207,11 @@ std::int64_t write_run(const std::string& db_path, const RunRecord& rec) {
   }
 }
 
+void check_appendable(const std::string& db_path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(db_path, ec)) return;
+  sqlite::Db db(db_path, sqlite::Db::Mode::read_only, "results file '" + db_path + "'");
+  if (!is_blank_database(db)) check_schema(db);
+}
+
 }  // namespace herd::results

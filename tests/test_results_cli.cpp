@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "results/store.h"
@@ -78,4 +79,53 @@ TEST_CASE("cli: herd plot on a results file with nothing to plot exits 1", "[res
   const Outcome o = run_herd("plot " + db + " --out " + dir.file("p"));
   CHECK(o.exit_code == 1);
   CHECK_THAT(o.output, Contains(db) && Contains("no run has convergence or coverage data"));
+}
+
+namespace {
+
+// A two-second scenario on the five-server preset: a real `herd sim` run in
+// well under a second.
+std::string write_tiny_scenario(const TempDir& dir) {
+  const std::string path = dir.file("tiny.json");
+  std::ofstream(path) << R"({"name": "tiny", "seed": 5, "duration": "2s", "topology": {"preset": "hill"},
+    "clients": {"count": 3, "report_interval": "500ms", "servers": "fixed", "reads_per_report": 1}})";
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("cli: herd plot on an older or newer results schema exits 2 naming the file and both versions",
+          "[results][cli]") {
+  TempDir dir;
+  const std::string db = dir.file("v.db");
+  write_run(db, synthetic_record(0));
+  exec_sql(db, "PRAGMA user_version = 1");
+  Outcome o = run_herd("plot " + db + " --out " + dir.file("p"));
+  CHECK(o.exit_code == 2);
+  CHECK_THAT(o.output, Contains(db) && Contains("schema version 1 is older than version 2"));
+  exec_sql(db, "PRAGMA user_version = 7");
+  o = run_herd("plot " + db + " --out " + dir.file("p"));
+  CHECK(o.exit_code == 2);
+  CHECK_THAT(o.output, Contains(db) && Contains("schema version 7 is newer than version 2"));
+  CHECK_FALSE(std::filesystem::exists(dir.file("p/convergence_cdf.png")));
+}
+
+TEST_CASE("cli: herd sim --out into a file of another schema version exits 2 before running, file untouched",
+          "[results][cli]") {
+  TempDir dir;
+  const std::string scenario = write_tiny_scenario(dir);
+  const std::string db = dir.file("old.db");
+  write_run(db, synthetic_record(0));
+  exec_sql(db, "PRAGMA user_version = 1");
+  const std::string before = read_file_bytes(db);
+  const Outcome o = run_herd("sim " + scenario + " --out " + db + " --quiet");
+  CHECK(o.exit_code == 2);
+  CHECK_THAT(o.output, Contains("--out") && Contains(db) && Contains("schema version 1 is older than version 2"));
+  CHECK_THAT(o.output, !Contains("p50"));  // nothing ran
+  CHECK(read_file_bytes(db) == before);
+
+  // The same command into a new file runs and appends.
+  const Outcome ok = run_herd("sim " + scenario + " --out " + dir.file("new.db") + " --quiet");
+  CHECK(ok.exit_code == 0);
+  CHECK(count_rows(dir.file("new.db"), "runs") == 1);
 }

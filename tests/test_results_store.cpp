@@ -215,6 +215,33 @@ TEST_CASE("a file of another schema version is refused, naming the file, and lef
   CHECK(query_int(db, "PRAGMA user_version") == 99);
 }
 
+TEST_CASE("an older or newer schema version is named as such, with both versions", "[results]") {
+  TempDir dir;
+  const std::string db = dir.file("versions.db");
+  write_run(db, synthetic_record());
+  exec_sql(db, "PRAGMA user_version = 1");
+  CHECK_THROWS_WITH(Reader(db), Contains("results file '" + db + "'") && Contains("schema version 1 is older than version 2"));
+  CHECK_THROWS_WITH(check_appendable(db), Contains(db) && Contains("schema version 1 is older than version 2"));
+  exec_sql(db, "PRAGMA user_version = 3");
+  CHECK_THROWS_WITH(Reader(db), Contains(db) && Contains("schema version 3 is newer than version 2"));
+  CHECK_THROWS_WITH(check_appendable(db), Contains(db) && Contains("schema version 3 is newer than version 2"));
+  exec_sql(db, "PRAGMA user_version = 2");
+  CHECK_NOTHROW(Reader(db));
+  CHECK_NOTHROW(check_appendable(db));
+}
+
+TEST_CASE("check_appendable accepts a missing or empty file and refuses others' files", "[results]") {
+  TempDir dir;
+  CHECK_NOTHROW(check_appendable(dir.file("new.db")));
+  { std::ofstream(dir.file("empty.db")); }
+  CHECK_NOTHROW(check_appendable(dir.file("empty.db")));
+  exec_sql(dir.file("other.db"), "CREATE TABLE t (x)");
+  CHECK_THROWS_WITH(check_appendable(dir.file("other.db")), Contains("other.db") && Contains("not a herd results file"));
+  { std::ofstream(dir.file("notes.txt")) << "text, not SQLite\n"; }
+  CHECK_THROWS_WITH(check_appendable(dir.file("notes.txt")), Contains("notes.txt") && Contains("not a database"));
+  CHECK_FALSE(std::filesystem::exists(dir.file("new.db")));  // checking never creates the file
+}
+
 TEST_CASE("another application's SQLite file is refused and its tables untouched", "[results]") {
   TempDir dir;
   const std::string db = dir.file("other.db");
