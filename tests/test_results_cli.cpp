@@ -1,8 +1,6 @@
 // `herd plot` as a user runs it: the real binary on a real results file.
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,28 +12,6 @@
 using namespace herd::results;
 using namespace herd::results::test;
 using Catch::Matchers::Contains;
-
-namespace {
-
-struct Outcome {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-Outcome run_herd(const std::string& args) {
-  const std::string cmd = std::string(HERD_BIN) + " " + args + " 2>&1";
-  Outcome o;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.output.append(buf, n);
-  const int status = ::pclose(p);
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
-
-}  // namespace
 
 TEST_CASE("cli: herd plot DB writes the PNGs beside the DB by default and lists them", "[results][cli]") {
   TempDir dir;

@@ -1,9 +1,11 @@
 #include "tests/test_results_support.h"
 
 #include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -122,6 +124,30 @@ std::string read_file_bytes(const std::string& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+namespace {
+
+Outcome run_shell(const std::string& cmd) {
+  Outcome o;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (p == nullptr) throw std::runtime_error("test: cannot run " + cmd);
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.output.append(buf, n);
+  const int status = ::pclose(p);
+  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return o;
+}
+
+}  // namespace
+
+Outcome run_herd(const std::string& args) {
+  return run_shell(std::string(HERD_BIN) + " " + args + " 2>&1");
+}
+
+Outcome run_herd_stdout(const std::string& args) {
+  return run_shell(std::string(HERD_BIN) + " " + args + " 2>/dev/null");
 }
 
 }  // namespace herd::results::test

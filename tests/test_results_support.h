@@ -35,4 +35,14 @@ std::int64_t query_int(const std::string& db, const std::string& sql);
 
 std::string read_file_bytes(const std::string& path);
 
+// The real `herd` binary (HERD_BIN) run with `args` through the shell.
+struct Outcome {
+  int exit_code = -1;
+  std::string output;  // what the run wrote (see each function)
+};
+// Standard output and standard error together.
+Outcome run_herd(const std::string& args);
+// Standard output only (standard error discarded), e.g. for exact CSV.
+Outcome run_herd_stdout(const std::string& args);
+
 }  // namespace herd::results::test

@@ -1,0 +1,31 @@
+#pragma once
+// The command-line parsing every results command (`herd plot`, `export`,
+// `report`, `diff`) does the same way: options and positionals through
+// Boost.Program_options, --help to stdout (exit 0), any usage error to
+// stderr with the help (exit 2).
+#include <optional>
+#include <string>
+
+#include <boost/program_options.hpp>
+
+namespace herd::apps {
+
+struct CommandHelp {
+  const char* name;   // "export": messages start "herd export: "
+  const char* usage;  // printed above the options: synopsis, what it does, exit codes
+};
+
+// Parses argv into `vm` with `opts` (which must have "help") and the
+// positional arguments `pos` names (declared in `positionals`, which --help
+// does not list). Returns the exit code to stop with, or nullopt to go on.
+std::optional<int> parse_args(const CommandHelp& cmd, int argc, char** argv,
+                              const boost::program_options::options_description& opts,
+                              const boost::program_options::options_description& positionals,
+                              const boost::program_options::positional_options_description& pos,
+                              boost::program_options::variables_map& vm);
+
+// Prints "herd NAME: <message>" and the help to stderr; returns 2.
+int usage_error(const CommandHelp& cmd, const boost::program_options::options_description& opts,
+                const std::string& message);
+
+}  // namespace herd::apps
