@@ -1,7 +1,9 @@
 #include "apps/parse_args.h"
 
+#include <charconv>
 #include <iostream>
 #include <string>
+#include <system_error>
 
 namespace po = boost::program_options;
 
@@ -28,6 +30,17 @@ std::optional<int> parse_args(const CommandHelp& cmd, int argc, char** argv, con
     return 0;
   }
   return std::nullopt;
+}
+
+std::optional<std::uint64_t> parse_seed(const std::string& text) {
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::string bad_seed_message(const std::string& text) {
+  return "--seed '" + text + "': expected a whole number from 0 to 18446744073709551615";
 }
 
 }  // namespace herd::apps

@@ -3,6 +3,7 @@
 // `report`, `diff`) does the same way: options and positionals through
 // Boost.Program_options, --help to stdout (exit 0), any usage error to
 // stderr with the help (exit 2).
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -27,5 +28,12 @@ std::optional<int> parse_args(const CommandHelp& cmd, int argc, char** argv,
 // Prints "herd NAME: <message>" and the help to stderr; returns 2.
 int usage_error(const CommandHelp& cmd, const boost::program_options::options_description& opts,
                 const std::string& message);
+
+// A --seed value: a whole number 0..2^64-1 in plain decimal, as a
+// scenario's seeds are; nullopt for anything else, a negative number too
+// (po::value<std::uint64_t> would take "-1" as 18446744073709551615).
+std::optional<std::uint64_t> parse_seed(const std::string& text);
+// "--seed '<text>': expected a whole number from 0 to 18446744073709551615"
+std::string bad_seed_message(const std::string& text);
 
 }  // namespace herd::apps
