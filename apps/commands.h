@@ -11,5 +11,6 @@ int cmd_serve(int argc, char** argv);
 int cmd_up(int argc, char** argv);
 int cmd_export(int argc, char** argv);
 int cmd_report(int argc, char** argv);
+int cmd_diff(int argc, char** argv);
 
 }  // namespace herd::apps

@@ -1,6 +1,7 @@
 #include "apps/parse_args.h"
 
 #include <charconv>
+#include <cstdint>
 #include <iostream>
 #include <string>
 #include <system_error>
@@ -37,6 +38,12 @@ std::optional<std::uint64_t> parse_seed(const std::string& text) {
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
   return value;
+}
+
+std::optional<std::int64_t> parse_run_id(const std::string& text) {
+  const auto v = parse_seed(text);
+  if (!v || *v == 0 || *v > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
+  return static_cast<std::int64_t>(*v);
 }
 
 std::string bad_seed_message(const std::string& text) {

@@ -33,6 +33,9 @@ int usage_error(const CommandHelp& cmd, const boost::program_options::options_de
 // scenario's seeds are; nullopt for anything else, a negative number too
 // (po::value<std::uint64_t> would take "-1" as 18446744073709551615).
 std::optional<std::uint64_t> parse_seed(const std::string& text);
+// A run id (runs.id): a whole number from 1 to 2^63-1; nullopt otherwise.
+std::optional<std::int64_t> parse_run_id(const std::string& text);
+
 // "--seed '<text>': expected a whole number from 0 to 18446744073709551615"
 std::string bad_seed_message(const std::string& text);
 
