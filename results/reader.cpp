@@ -181,7 +181,7 @@ bool RunFilter::matches(const StoredRun& run) const {
   const std::string& st = run.info.strategy;
   const bool strategy_ok = !strategy || st == *strategy || st.rfind(*strategy + "(", 0) == 0;
   return (!scenario || run.info.scenario_name == *scenario) && (!seed || run.info.seed == *seed) && strategy_ok &&
-         (!sweep_point_json || run.info.sweep_point_json == *sweep_point_json);
+         (!sweep_point_json || run.info.sweep_point_json == *sweep_point_json) && (!mode || run.info.mode == *mode);
 }
 
 }  // namespace herd::results

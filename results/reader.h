@@ -32,6 +32,7 @@ struct RunFilter {
   // runs.strategy as stored ("gossip(fanout=3)"), or its name alone ("gossip")
   std::optional<std::string> strategy;
   std::optional<std::string> sweep_point_json;
+  std::optional<std::string> mode;  // "sim" or "live"
   bool matches(const StoredRun& run) const;
 };
 

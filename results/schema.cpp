@@ -143,6 +143,12 @@ void check_ids(sqlite::Db& db, std::int64_t app, std::int64_t version) {
 
 }  // namespace
 
+bool is_nondeterministic_column(const std::string& table, const std::string& column) {
+  if (table == "runs") return column == "id" || column == "created_at" || column == "code_version" || column == "scenario_path";
+  if (table == "summary") return column == "wall_seconds" || column == "peak_rss_bytes";
+  return false;
+}
+
 void configure_connection(sqlite::Db& db) {
   // Foreign keys are off by default in SQLite and per connection.
   db.exec("PRAGMA foreign_keys = ON");

@@ -17,6 +17,13 @@ inline constexpr std::int64_t kSchemaVersion = 2;  // 2: coverage.consistency
 // a herd results file from any other SQLite database.
 inline constexpr std::int64_t kApplicationId = 0x48455244;
 
+// Columns whose values differ between two runs of the same scenario and
+// seed, or say how a run was invoked rather than what it did: runs.id,
+// runs.created_at, runs.code_version, runs.scenario_path (as typed on the
+// command line), summary.wall_seconds, summary.peak_rss_bytes. Golden
+// checks never compare them (docs/results-schema.md, "Determinism").
+bool is_nondeterministic_column(const std::string& table, const std::string& column);
+
 // Sets the per-connection pragmas (foreign keys on) for reading or writing.
 void configure_connection(sqlite::Db& db);
 

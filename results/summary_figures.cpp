@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "results/schema.h"
+
 namespace herd::results {
 
 namespace {
@@ -22,22 +24,24 @@ std::string printed(const char* format, double v) {
 
 std::vector<Figure> summary_figures(const Summary& s) {
   using U = FigureUnit;
-  return {
-      {"updates", "updates", U::count, num(s.updates), false},
-      {"converged_updates", "converged", U::count, num(s.converged_updates), false},
-      {"convergence_p50_ns", "p50", U::nanos, opt(s.convergence_p50), false},
-      {"convergence_p90_ns", "p90", U::nanos, opt(s.convergence_p90), false},
-      {"convergence_p99_ns", "p99", U::nanos, opt(s.convergence_p99), false},
-      {"convergence_max_ns", "max", U::nanos, opt(s.convergence_max), false},
-      {"coverage", "coverage", U::fraction, s.coverage, false},
-      {"messages_per_update", "msgs/upd", U::ratio, s.messages_per_update, false},
-      {"duplicate_ratio", "dup ratio", U::fraction, s.duplicate_ratio, false},
-      {"reads", "reads", U::count, num(s.reads), false},
-      {"stale_read_fraction", "stale reads", U::fraction, s.stale_read_fraction, false},
-      {"events_processed", "events", U::count, num(s.events_processed), false},
-      {"wall_seconds", "wall s", U::seconds, s.wall_seconds, true},
-      {"peak_rss_bytes", "peak rss", U::bytes, num(s.peak_rss_bytes), true},
+  std::vector<Figure> figures = {
+      {"updates", "updates", U::count, num(s.updates)},
+      {"converged_updates", "converged", U::count, num(s.converged_updates)},
+      {"convergence_p50_ns", "p50", U::nanos, opt(s.convergence_p50)},
+      {"convergence_p90_ns", "p90", U::nanos, opt(s.convergence_p90)},
+      {"convergence_p99_ns", "p99", U::nanos, opt(s.convergence_p99)},
+      {"convergence_max_ns", "max", U::nanos, opt(s.convergence_max)},
+      {"coverage", "coverage", U::fraction, s.coverage},
+      {"messages_per_update", "msgs/upd", U::ratio, s.messages_per_update},
+      {"duplicate_ratio", "dup ratio", U::fraction, s.duplicate_ratio},
+      {"reads", "reads", U::count, num(s.reads)},
+      {"stale_read_fraction", "stale reads", U::fraction, s.stale_read_fraction},
+      {"events_processed", "events", U::count, num(s.events_processed)},
+      {"wall_seconds", "wall s", U::seconds, s.wall_seconds},
+      {"peak_rss_bytes", "peak rss", U::bytes, num(s.peak_rss_bytes)},
   };
+  for (auto& f : figures) f.wall_clock = is_nondeterministic_column("summary", f.name);
+  return figures;
 }
 
 std::string format_figure(const Figure& f) {

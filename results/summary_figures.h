@@ -24,7 +24,7 @@ struct Figure {
   const char* label;            // short heading for tables, e.g. "p50"
   FigureUnit unit;
   std::optional<double> value;  // nullopt where the column is NULL (no converged update)
-  bool wall_clock;              // differs between identical runs (wall time, memory)
+  bool wall_clock = false;      // differs between identical runs (wall time, memory)
 };
 
 std::vector<Figure> summary_figures(const Summary& s);

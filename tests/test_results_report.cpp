@@ -103,17 +103,35 @@ TEST_CASE("report: --scenario, --seed and --strategy filter and combine, no matc
 
 TEST_CASE("report: RunFilter matches a strategy by its full text or its name before the parameters", "[results][report]") {
   StoredRun r;
+  r.info.mode = "sim";
   r.info.scenario_name = "s";
   r.info.seed = 3;
   r.info.strategy = "gossip(fanout=3)";
   r.info.sweep_point_json = R"({"strategy.fanout":3})";
+  auto strategy = [](const char* st) {
+    RunFilter f;
+    f.strategy = st;
+    return f;
+  };
   CHECK(RunFilter{}.matches(r));
-  CHECK(RunFilter{std::nullopt, std::nullopt, "gossip", std::nullopt}.matches(r));
-  CHECK_FALSE(RunFilter{std::nullopt, std::nullopt, "gossip(fanout=2)", std::nullopt}.matches(r));
-  CHECK_FALSE(RunFilter{std::nullopt, std::nullopt, "gos", std::nullopt}.matches(r));
-  CHECK(RunFilter{"s", 3, std::nullopt, R"({"strategy.fanout":3})"}.matches(r));
-  CHECK_FALSE(RunFilter{"s", 4, std::nullopt, std::nullopt}.matches(r));
-  CHECK_FALSE(RunFilter{std::nullopt, std::nullopt, std::nullopt, "{}"}.matches(r));
+  CHECK(strategy("gossip").matches(r));
+  CHECK(strategy("gossip(fanout=3)").matches(r));
+  CHECK_FALSE(strategy("gossip(fanout=2)").matches(r));
+  CHECK_FALSE(strategy("gos").matches(r));
+  RunFilter all;
+  all.scenario = "s";
+  all.seed = 3;
+  all.sweep_point_json = R"({"strategy.fanout":3})";
+  all.mode = "sim";
+  CHECK(all.matches(r));
+  all.mode = "live";
+  CHECK_FALSE(all.matches(r));
+  all.mode.reset();
+  all.seed = 4;
+  CHECK_FALSE(all.matches(r));
+  all.seed.reset();
+  all.sweep_point_json = "{}";
+  CHECK_FALSE(all.matches(r));
 }
 
 TEST_CASE("report: usage and input errors exit 2, --help exits 0", "[results][report][cli]") {
