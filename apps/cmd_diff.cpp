@@ -65,13 +65,9 @@ int cmd_diff(int argc, char** argv) {
   po::options_description opts("options");
   opts.add_options()("help,h", "show this help")(
       "run", po::value(&run_texts), "run id: the first --run is A's, the second B's");
-  po::options_description positionals;
-  positionals.add_options()("file", po::value(&files));
-  po::positional_options_description pos;
-  pos.add("file", 2);
   po::variables_map vm;
-  if (auto code = parse_args(kHelp, argc, argv, opts, positionals, pos, vm)) return *code;
-  if (files.size() != 2) return usage_error(kHelp, opts, "expected two results files A and B");
+  if (auto code = parse_args(kHelp, argc, argv, opts, {{"results file A", "results file B"}, 2}, files, vm))
+    return *code;
   if (run_texts.size() > 2) return usage_error(kHelp, opts, "at most two --run (A's, then B's)");
   std::optional<std::int64_t> ids[2];
   for (std::size_t i = 0; i < run_texts.size(); ++i) {

@@ -37,16 +37,14 @@ std::string joined(const std::vector<std::string>& names) {
 }  // namespace
 
 int cmd_export(int argc, char** argv) {
-  std::string db, table, format = "csv";
+  std::string format = "csv";
   po::options_description opts("options");
   opts.add_options()("help,h", "show this help")("format", po::value(&format), "csv (default) or json");
-  po::options_description positionals;
-  positionals.add_options()("db", po::value(&db))("table", po::value(&table));
-  po::positional_options_description pos;
-  pos.add("db", 1).add("table", 1);
+  std::vector<std::string> args;
   po::variables_map vm;
-  if (auto code = parse_args(kHelp, argc, argv, opts, positionals, pos, vm)) return *code;
-  if (db.empty()) return usage_error(kHelp, opts, "missing results file DB");
+  // TABLE is checked below, where a missing one can be told the file's tables.
+  if (auto code = parse_args(kHelp, argc, argv, opts, {{"results file DB", "TABLE"}, 1}, args, vm)) return *code;
+  const std::string &db = args[0], &table = args[1];
   if (format != "csv" && format != "json")
     return usage_error(kHelp, opts, "--format '" + format + "': expected csv or json");
 

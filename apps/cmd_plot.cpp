@@ -38,18 +38,14 @@ constexpr CommandHelp kHelp{
 }  // namespace
 
 int cmd_plot(int argc, char** argv) {
-  std::string db;
   std::string out;
   po::options_description opts("options");
   opts.add_options()("help,h", "show this help")(
       "out,o", po::value(&out), "output directory (default: DB without extension + \"-plots\")");
-  po::options_description positionals;
-  positionals.add_options()("db", po::value(&db));
-  po::positional_options_description pos;
-  pos.add("db", 1);
+  std::vector<std::string> args;
   po::variables_map vm;
-  if (auto code = parse_args(kHelp, argc, argv, opts, positionals, pos, vm)) return *code;
-  if (db.empty()) return usage_error(kHelp, opts, "missing results file DB");
+  if (auto code = parse_args(kHelp, argc, argv, opts, {{"results file DB"}, 1}, args, vm)) return *code;
+  const std::string& db = args[0];
   if (out.empty()) out = default_out_dir(db);
   try {
     results::Reader check(db);  // bad input (exit 2) is told apart from plotting failures (exit 1)

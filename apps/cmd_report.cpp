@@ -29,20 +29,17 @@ constexpr CommandHelp kHelp{
 }  // namespace
 
 int cmd_report(int argc, char** argv) {
-  std::string db, seed_text;
+  std::string seed_text;
   results::RunFilter filter;
   po::options_description opts("options");
   opts.add_options()("help,h", "show this help")("json", "write JSON instead of a table")(
       "scenario", po::value<std::string>(), "only runs of this scenario (its \"name\")")(
       "seed", po::value(&seed_text), "only runs with this seed")(
       "strategy", po::value<std::string>(), "only runs of this strategy");
-  po::options_description positionals;
-  positionals.add_options()("db", po::value(&db));
-  po::positional_options_description pos;
-  pos.add("db", 1);
+  std::vector<std::string> args;
   po::variables_map vm;
-  if (auto code = parse_args(kHelp, argc, argv, opts, positionals, pos, vm)) return *code;
-  if (db.empty()) return usage_error(kHelp, opts, "missing results file DB");
+  if (auto code = parse_args(kHelp, argc, argv, opts, {{"results file DB"}, 1}, args, vm)) return *code;
+  const std::string& db = args[0];
   if (vm.count("seed")) {
     filter.seed = parse_seed(seed_text);
     if (!filter.seed) return usage_error(kHelp, opts, bad_seed_message(seed_text));

@@ -16,10 +16,13 @@ int usage_error(const CommandHelp& cmd, const po::options_description& opts, con
 }
 
 std::optional<int> parse_args(const CommandHelp& cmd, int argc, char** argv, const po::options_description& opts,
-                              const po::options_description& positionals, const po::positional_options_description& pos,
-                              po::variables_map& vm) {
+                              const Positionals& positionals, std::vector<std::string>& values, po::variables_map& vm) {
+  po::options_description hidden;
+  hidden.add_options()("positional", po::value(&values));
   po::options_description all;
-  all.add(opts).add(positionals);
+  all.add(opts).add(hidden);
+  po::positional_options_description pos;
+  pos.add("positional", static_cast<int>(positionals.names.size()));
   try {
     po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
     po::notify(vm);
@@ -30,6 +33,9 @@ std::optional<int> parse_args(const CommandHelp& cmd, int argc, char** argv, con
     std::cout << cmd.usage << "\n" << opts;
     return 0;
   }
+  if (values.size() < positionals.required)
+    return usage_error(cmd, opts, std::string("missing ") + positionals.names[values.size()]);
+  values.resize(positionals.names.size());  // optional ones not given read as ""
   return std::nullopt;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/program_options.hpp>
 
@@ -16,14 +17,22 @@ struct CommandHelp {
   const char* usage;  // printed above the options: synopsis, what it does, exit codes
 };
 
-// Parses argv into `vm` with `opts` (which must have "help") and the
-// positional arguments `pos` names (declared in `positionals`, which --help
-// does not list). Returns the exit code to stop with, or nullopt to go on.
+// The positional arguments a command takes, in order: what each is called
+// in messages ("results file DB") and how many must be given (the rest are
+// optional).
+struct Positionals {
+  std::vector<const char*> names;
+  std::size_t required = 0;
+};
+
+// Parses argv into `vm` with `opts` (which must have "help") and into
+// `values` the positional arguments (at most positionals.names.size()).
+// Returns the exit code to stop with — 0 after --help; 2 after a usage
+// error (an unknown option, too many arguments, a required one missing),
+// its message and the help printed — or nullopt to go on.
 std::optional<int> parse_args(const CommandHelp& cmd, int argc, char** argv,
-                              const boost::program_options::options_description& opts,
-                              const boost::program_options::options_description& positionals,
-                              const boost::program_options::positional_options_description& pos,
-                              boost::program_options::variables_map& vm);
+                              const boost::program_options::options_description& opts, const Positionals& positionals,
+                              std::vector<std::string>& values, boost::program_options::variables_map& vm);
 
 // Prints "herd NAME: <message>" and the help to stderr; returns 2.
 int usage_error(const CommandHelp& cmd, const boost::program_options::options_description& opts,

@@ -3,7 +3,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "results/store.h"
@@ -56,19 +55,6 @@ TEST_CASE("cli: herd plot on a results file with nothing to plot exits 1", "[res
   CHECK(o.exit_code == 1);
   CHECK_THAT(o.output, Contains(db) && Contains("no run has convergence or coverage data"));
 }
-
-namespace {
-
-// A two-second scenario on the five-server preset: a real `herd sim` run in
-// well under a second.
-std::string write_tiny_scenario(const TempDir& dir) {
-  const std::string path = dir.file("tiny.json");
-  std::ofstream(path) << R"({"name": "tiny", "seed": 5, "duration": "2s", "topology": {"preset": "hill"},
-    "clients": {"count": 3, "report_interval": "500ms", "servers": "fixed", "reads_per_report": 1}})";
-  return path;
-}
-
-}  // namespace
 
 TEST_CASE("cli: herd plot on an older or newer results schema exits 2 naming the file and both versions",
           "[results][cli]") {

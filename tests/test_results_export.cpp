@@ -113,7 +113,7 @@ TEST_CASE("export: usage and input errors exit 2, --help exits 0", "[results][ex
 
   o = run_herd("export");
   CHECK(o.exit_code == 2);
-  CHECK_THAT(o.output, Contains("missing results file DB"));
+  CHECK_THAT(o.output, Contains("herd export: missing results file DB"));
 
   o = run_herd("export " + db + " runs extra");
   CHECK(o.exit_code == 2);

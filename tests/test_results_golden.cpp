@@ -23,14 +23,6 @@ std::string golden_of(const TempDir& dir, const RunRecord& rec) {
   return path;
 }
 
-// A two-second scenario on the five-server preset: a real run in well under a second.
-std::string tiny_scenario(const TempDir& dir) {
-  const std::string path = dir.file("tiny.json");
-  std::ofstream(path) << R"({"name": "tiny", "seed": 5, "duration": "2s", "topology": {"preset": "hill"},
-    "clients": {"count": 3, "report_interval": "500ms", "servers": "fixed", "reads_per_report": 1}})";
-  return path;
-}
-
 }  // namespace
 
 TEST_CASE("golden: the same run is equal whatever its wall-clock columns and path", "[results][golden]") {
@@ -133,7 +125,7 @@ TEST_CASE("golden: a golden file that is not a results file of this version is r
 
 TEST_CASE("cli: herd sim --golden exits 0 when equal, 1 with the difference, 2 without a matching run", "[results][golden][cli]") {
   TempDir dir;
-  const std::string scenario = tiny_scenario(dir);
+  const std::string scenario = write_tiny_scenario(dir);
   const std::string golden = dir.file("g.sqlite");
   REQUIRE(run_herd("sim " + scenario + " --out " + golden + " --quiet").exit_code == 0);
 
@@ -160,7 +152,7 @@ TEST_CASE("cli: herd sim --golden exits 0 when equal, 1 with the difference, 2 w
 
 TEST_CASE("cli: herd sim --golden rejects bad usage and bad golden files with exit 2", "[results][golden][cli]") {
   TempDir dir;
-  const std::string scenario = tiny_scenario(dir);
+  const std::string scenario = write_tiny_scenario(dir);
   const std::string golden = dir.file("g.sqlite");
   REQUIRE(run_herd("sim " + scenario + " --out " + golden + " --quiet").exit_code == 0);
 

@@ -76,6 +76,13 @@ RunRecord synthetic_record(int variant) {
   return r;
 }
 
+std::string write_tiny_scenario(const TempDir& dir) {
+  const std::string path = dir.file("tiny.json");
+  std::ofstream(path) << R"({"name": "tiny", "seed": 5, "duration": "2s", "topology": {"preset": "hill"},
+    "clients": {"count": 3, "report_interval": "500ms", "servers": "fixed", "reads_per_report": 1}})";
+  return path;
+}
+
 namespace {
 
 struct RawDb {

@@ -27,6 +27,11 @@ class TempDir {
 // `variant` changes the values so two records differ.
 RunRecord synthetic_record(int variant = 0);
 
+// Writes a two-second scenario named "tiny" (seed 5, the five-server preset,
+// three clients) into `dir`, for real `herd sim` runs well under a second.
+// Returns its path.
+std::string write_tiny_scenario(const TempDir& dir);
+
 // SELECT count(*) FROM `table` [WHERE run_id = run] through the C API.
 std::int64_t count_rows(const std::string& db, const std::string& table, std::int64_t run = -1);
 // Runs one SQL statement through the C API (fails the test on error).
