@@ -51,7 +51,9 @@ int report_golden(const std::string& golden, const std::string& same, const std:
   int code = 0;
   for (std::size_t i = 0; i < checks.size(); ++i) {
     const auto& c = checks[i];
-    const std::string run = "run " + std::to_string(i + 1) + " (seed " + std::to_string(done[i].info.seed) + ")";
+    const auto& info = done[i].info;
+    const std::string run = "run " + std::to_string(i + 1) + " (seed " + std::to_string(info.seed) +
+                            (info.sweep_point_json == "{}" ? "" : ", sweep point " + info.sweep_point_json) + ")";
     switch (c.result) {
       case results::GoldenCheck::Result::equal:
         std::cout << "golden: " << run << ": " << same << " run " << c.golden_run << " of " << golden << "\n";

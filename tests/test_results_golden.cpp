@@ -180,3 +180,26 @@ TEST_CASE("cli: herd sim --golden rejects bad usage and bad golden files with ex
   CHECK_THAT(o.output, Contains(golden) && Contains("schema version 3 is newer than version 2"));
   CHECK_THAT(o.output, !Contains("p50"));  // refused before running
 }
+
+TEST_CASE("cli: herd sim --golden on a sweep matches each point's run and names the point", "[results][golden][cli]") {
+  TempDir dir;
+  const std::string scenario = dir.file("sweep.json");
+  std::ofstream(scenario) << R"({"name": "sweep", "seed": 5, "duration": "2s", "topology": {"preset": "hill"},
+    "clients": {"count": 3, "report_interval": "500ms", "servers": "fixed"},
+    "sweep": {"clients.count": [2, 4]}})";
+  const std::string golden = dir.file("g.sqlite");
+  const Outcome wrote = run_herd("sim " + scenario + " --out " + golden + " --quiet");
+  REQUIRE(wrote.exit_code == 0);
+  Outcome o = run_herd("sim " + scenario + " --golden " + golden + " --quiet");
+  CHECK(o.exit_code == 0);
+  CHECK_THAT(o.output, Contains("golden: run 1 (seed 5, sweep point {\"clients.count\":2}): equal to run 1 of ") &&
+                           Contains("golden: run 2 (seed 5, sweep point {\"clients.count\":4}): equal to run 2 of "));
+  // Only the second point's golden run changed: only it differs.
+  exec_sql(golden, "UPDATE updates SET client = 'renamed' WHERE run_id = 2 AND id = 1");
+  o = run_herd("sim " + scenario + " --golden " + golden + " --quiet");
+  CHECK(o.exit_code == 1);
+  CHECK_THAT(o.output, Contains("run 1 (seed 5, sweep point {\"clients.count\":2}): equal to run 1") &&
+                           Contains("run 2 (seed 5, sweep point {\"clients.count\":4}): DIFFERS from run 2 of " + golden +
+                                    ":\n  updates: 1 of ") &&
+                           Contains("first at id=1: client '") && Contains("' (this run) vs 'renamed' (golden)\n"));
+}
