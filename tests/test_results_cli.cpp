@@ -61,14 +61,14 @@ TEST_CASE("cli: herd plot on an older or newer results schema exits 2 naming the
   TempDir dir;
   const std::string db = dir.file("v.db");
   write_run(db, synthetic_record(0));
-  exec_sql(db, "PRAGMA user_version = 1");
+  set_version(db, older_version());
   Outcome o = run_herd("plot " + db + " --out " + dir.file("p"));
   CHECK(o.exit_code == 2);
-  CHECK_THAT(o.output, Contains(db) && Contains("schema version 1 is older than version 2"));
-  exec_sql(db, "PRAGMA user_version = 7");
+  CHECK_THAT(o.output, Contains(db) && Contains(version_refusal(older_version())));
+  set_version(db, newer_version());
   o = run_herd("plot " + db + " --out " + dir.file("p"));
   CHECK(o.exit_code == 2);
-  CHECK_THAT(o.output, Contains(db) && Contains("schema version 7 is newer than version 2"));
+  CHECK_THAT(o.output, Contains(db) && Contains(version_refusal(newer_version())));
   CHECK_FALSE(std::filesystem::exists(dir.file("p/convergence_cdf.png")));
 }
 
@@ -78,11 +78,11 @@ TEST_CASE("cli: herd sim --out into a file of another schema version exits 2 bef
   const std::string scenario = write_tiny_scenario(dir);
   const std::string db = dir.file("old.db");
   write_run(db, synthetic_record(0));
-  exec_sql(db, "PRAGMA user_version = 1");
+  set_version(db, older_version());
   const std::string before = read_file_bytes(db);
   const Outcome o = run_herd("sim " + scenario + " --out " + db + " --quiet");
   CHECK(o.exit_code == 2);
-  CHECK_THAT(o.output, Contains("--out") && Contains(db) && Contains("schema version 1 is older than version 2"));
+  CHECK_THAT(o.output, Contains("--out") && Contains(db) && Contains(version_refusal(older_version())));
   CHECK_THAT(o.output, !Contains("p50"));  // nothing ran
   CHECK(read_file_bytes(db) == before);
 

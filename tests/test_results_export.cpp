@@ -125,8 +125,8 @@ TEST_CASE("export: usage and input errors exit 2, --help exits 0", "[results][ex
   CHECK(o.exit_code == 2);
   CHECK_THAT(o.output, Contains("missing.sqlite': no such file"));
 
-  exec_sql(db, "PRAGMA user_version = 1");
+  set_version(db, older_version());
   o = run_herd("export " + db + " runs");
   CHECK(o.exit_code == 2);
-  CHECK_THAT(o.output, Contains(db) && Contains("schema version 1 is older than version 2"));
+  CHECK_THAT(o.output, Contains(db) && Contains(version_refusal(older_version())));
 }

@@ -119,8 +119,8 @@ TEST_CASE("golden: a golden file that is not a results file of this version is r
   TempDir dir;
   CHECK_THROWS_WITH(GoldenFile(dir.file("none.sqlite")), Contains("none.sqlite': no such file"));
   const std::string path = golden_of(dir, synthetic_record(0));
-  exec_sql(path, "PRAGMA user_version = 1");
-  CHECK_THROWS_WITH(GoldenFile(path), Contains(path) && Contains("schema version 1 is older than version 2"));
+  set_version(path, older_version());
+  CHECK_THROWS_WITH(GoldenFile(path), Contains(path) && Contains(version_refusal(older_version())));
 }
 
 TEST_CASE("cli: herd sim --golden exits 0 when equal, 1 with the difference, 2 without a matching run", "[results][golden][cli]") {
@@ -174,10 +174,10 @@ TEST_CASE("cli: herd sim --golden rejects bad usage and bad golden files with ex
   o = run_herd("sim " + scenario + " --golden " + dir.file("notes.txt") + " --quiet");
   CHECK(o.exit_code == 2);
   CHECK_THAT(o.output, Contains("notes.txt") && Contains("not a database"));
-  exec_sql(golden, "PRAGMA user_version = 3");
+  set_version(golden, newer_version());
   o = run_herd("sim " + scenario + " --golden " + golden + " --quiet");
   CHECK(o.exit_code == 2);
-  CHECK_THAT(o.output, Contains(golden) && Contains("schema version 3 is newer than version 2"));
+  CHECK_THAT(o.output, Contains(golden) && Contains(version_refusal(newer_version())));
   CHECK_THAT(o.output, !Contains("p50"));  // refused before running
 }
 

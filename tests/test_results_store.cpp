@@ -11,6 +11,7 @@
 #include <string>
 
 #include "results/reader.h"
+#include "results/schema.h"
 #include "results/store.h"
 #include "tests/test_results_support.h"
 
@@ -219,13 +220,13 @@ TEST_CASE("an older or newer schema version is named as such, with both versions
   TempDir dir;
   const std::string db = dir.file("versions.db");
   write_run(db, synthetic_record());
-  exec_sql(db, "PRAGMA user_version = 1");
-  CHECK_THROWS_WITH(Reader(db), Contains("results file '" + db + "'") && Contains("schema version 1 is older than version 2"));
-  CHECK_THROWS_WITH(check_appendable(db), Contains(db) && Contains("schema version 1 is older than version 2"));
-  exec_sql(db, "PRAGMA user_version = 3");
-  CHECK_THROWS_WITH(Reader(db), Contains(db) && Contains("schema version 3 is newer than version 2"));
-  CHECK_THROWS_WITH(check_appendable(db), Contains(db) && Contains("schema version 3 is newer than version 2"));
-  exec_sql(db, "PRAGMA user_version = 2");
+  set_version(db, older_version());
+  CHECK_THROWS_WITH(Reader(db), Contains("results file '" + db + "'") && Contains(version_refusal(older_version())));
+  CHECK_THROWS_WITH(check_appendable(db), Contains(db) && Contains(version_refusal(older_version())));
+  set_version(db, newer_version());
+  CHECK_THROWS_WITH(Reader(db), Contains(db) && Contains(version_refusal(newer_version())));
+  CHECK_THROWS_WITH(check_appendable(db), Contains(db) && Contains(version_refusal(newer_version())));
+  set_version(db, kSchemaVersion);
   CHECK_NOTHROW(Reader(db));
   CHECK_NOTHROW(check_appendable(db));
 }

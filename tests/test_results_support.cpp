@@ -10,6 +10,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "results/schema.h"
+
 namespace herd::results::test {
 
 namespace fs = std::filesystem;
@@ -124,6 +126,18 @@ void exec_sql(const std::string& path, const std::string& sql) {
     sqlite3_free(err);
     throw std::runtime_error("test: " + sql + ": " + msg);
   }
+}
+
+std::int64_t older_version() { return kSchemaVersion - 1; }
+std::int64_t newer_version() { return kSchemaVersion + 1; }
+
+void set_version(const std::string& db, std::int64_t version) {
+  exec_sql(db, "PRAGMA user_version = " + std::to_string(version));
+}
+
+std::string version_refusal(std::int64_t version) {
+  return "schema version " + std::to_string(version) + (version < kSchemaVersion ? " is older" : " is newer") +
+         " than version " + std::to_string(kSchemaVersion);
 }
 
 std::string read_file_bytes(const std::string& path) {

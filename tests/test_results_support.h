@@ -40,6 +40,15 @@ std::int64_t query_int(const std::string& db, const std::string& sql);
 
 std::string read_file_bytes(const std::string& path);
 
+// Schema versions around the one this code writes (results::kSchemaVersion),
+// so version checks keep testing "older" and "newer" when it is bumped.
+std::int64_t older_version();
+std::int64_t newer_version();
+// Sets the file's PRAGMA user_version to `version`.
+void set_version(const std::string& db, std::int64_t version);
+// What the refusal says: "schema version <v> is older than version <ours>" (or newer).
+std::string version_refusal(std::int64_t version);
+
 // The real `herd` binary (HERD_BIN) run with `args` through the shell.
 struct Outcome {
   int exit_code = -1;
