@@ -3,9 +3,8 @@
 #include <iostream>
 #include <string>
 
-#include <boost/program_options.hpp>
-
 #include "apps/commands.h"
+#include "apps/parse_args.h"
 #include "results/reader.h"
 #include "results/store.h"
 
@@ -23,43 +22,30 @@ std::string default_out_dir(const std::string& db) {
   return (has_ext ? db.substr(0, dot) : db) + "-plots";
 }
 
+constexpr CommandHelp kHelp{
+    "plot",
+    "usage: herd plot DB [--out DIR]\n\n"
+    "Draws PNG plots from a results file written by `herd sim` or `herd live`:\n"
+    "  convergence_cdf.png   convergence-time CDF, one curve per run (per strategy beyond 10 runs)\n"
+    "  coverage.png          coverage over time, with the fault timeline (partition, heal, ...)\n"
+    "  reach.png             fraction of all servers reached by updates, by issue time (partition plateau)\n"
+    "  consistency.png       (server, client) pairs holding the client's newest report, over time\n"
+    "  sweep_<param>.png     convergence p50/p99 against each swept parameter (when runs differ in it)\n"
+    "Existing files of those names in DIR are overwritten. Needs gnuplot; no display.\n\n"
+    "Exit codes: 0 plots written, 1 failure (gnuplot, output directory, or no run with data to plot),\n"
+    "            2 bad usage or input (missing, unreadable or not a herd results file)\n"};
+
 }  // namespace
 
 int cmd_plot(int argc, char** argv) {
-  po::options_description opts(
-      "herd plot DB [--out DIR]\n"
-      "Draws PNG plots from a results file written by `herd sim` or `herd live`:\n"
-      "  convergence_cdf.png   convergence-time CDF, one curve per run (per strategy beyond 10 runs)\n"
-      "  coverage.png          coverage over time, with the fault timeline (partition, heal, ...)\n"
-      "  reach.png             fraction of all servers reached by updates, by issue time (partition plateau)\n"
-      "  consistency.png       (server, client) pairs holding the client's newest report, over time\n"
-      "  sweep_<param>.png     convergence p50/p99 against each swept parameter (when runs differ in it)\n"
-      "Existing files of those names in DIR are overwritten. Needs gnuplot; no display.\n"
-      "Exit codes: 0 plots written, 1 failure (gnuplot, output directory, or no run with data to plot),\n"
-      "            2 bad usage or input (missing, unreadable or not a herd results file)\n\n"
-      "Options");
-  std::string db;
   std::string out;
-  opts.add_options()("help,h", "show this help")("db", po::value(&db), "results file (SQLite), positional")(
+  po::options_description opts("options");
+  opts.add_options()("help,h", "show this help")(
       "out,o", po::value(&out), "output directory (default: DB without extension + \"-plots\")");
-  po::positional_options_description pos;
-  pos.add("db", 1);
+  std::vector<std::string> args;
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const std::exception& e) {
-    std::cerr << "herd plot: " << e.what() << "\n\n" << opts;
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << opts;
-    return 0;
-  }
-  if (db.empty()) {
-    std::cerr << "herd plot: missing results file DB\n\n" << opts;
-    return 2;
-  }
+  if (auto code = parse_args(kHelp, argc, argv, opts, {{"results file DB"}, 1}, args, vm)) return *code;
+  const std::string& db = args[0];
   if (out.empty()) out = default_out_dir(db);
   try {
     results::Reader check(db);  // bad input (exit 2) is told apart from plotting failures (exit 1)

@@ -9,5 +9,8 @@ int cmd_sim(int argc, char** argv);
 int cmd_live(int argc, char** argv);
 int cmd_serve(int argc, char** argv);
 int cmd_up(int argc, char** argv);
+int cmd_export(int argc, char** argv);
+int cmd_report(int argc, char** argv);
+int cmd_diff(int argc, char** argv);
 
 }  // namespace herd::apps

@@ -18,6 +18,9 @@ struct Command {
 constexpr Command kCommands[] = {
     {"demo", herd::apps::cmd_demo, "flood one report through a five-server preset in memory"},
     {"plot", herd::apps::cmd_plot, "draw convergence, coverage, reach and consistency plots (PNG) from a results file"},
+    {"diff", herd::apps::cmd_diff, "show two runs side by side (summary figures, message counts) with ratios"},
+    {"export", herd::apps::cmd_export, "write one table of a results file as CSV or JSON (for pandas, R, spreadsheets)"},
+    {"report", herd::apps::cmd_report, "list the runs in a results file with their summaries (table or JSON)"},
     {"sim", herd::apps::cmd_sim, "run a scenario file on the deterministic simulator"},
     {"live", herd::apps::cmd_live, "run a scenario's topology and workload on real servers on loopback"},
     {"serve", herd::apps::cmd_serve, "run one server of a live herd (herd serve --config FILE --name NAME)"},

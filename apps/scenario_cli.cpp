@@ -2,11 +2,10 @@
 
 #include <unistd.h>
 
-#include <charconv>
 #include <cstdio>
-#include <system_error>
 #include <iostream>
 
+#include "apps/parse_args.h"
 #include "results/store.h"
 #include "sim/scenario_error.h"
 #include "sim/summary_table.h"
@@ -81,16 +80,22 @@ std::optional<int> parse_scenario_args(const ScenarioCommand& cmd, int argc, cha
   }
   seed.reset();
   if (vm.count("seed")) {
-    // Not po::value<std::uint64_t>: it takes "-1" as 18446744073709551615.
     const auto& text = vm["seed"].as<std::string>();
-    std::uint64_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-      std::cerr << "herd " << cmd.name << ": --seed '" << text
-                << "': expected a whole number from 0 to 18446744073709551615\n";
+    seed = parse_seed(text);
+    if (!seed) {
+      std::cerr << "herd " << cmd.name << ": " << bad_seed_message(text) << "\n";
       return 2;
     }
-    seed = value;
+  }
+  if (vm.count("out")) {
+    // A results file of another schema version (or not one at all) is bad
+    // input: say so now rather than after the runs, which it could not keep.
+    try {
+      results::check_appendable(vm["out"].as<std::string>());
+    } catch (const std::exception& e) {
+      std::cerr << "herd " << cmd.name << ": --out: " << e.what() << "\n";
+      return 2;
+    }
   }
   return std::nullopt;
 }

@@ -26,7 +26,8 @@ struct ScenarioCommand {
 // Parses argv with `opts` plus a positional SCENARIO into `vm`,
 // `scenario_path` and `seed` (set when --seed was given: a whole number
 // 0..2^64-1 in plain decimal, as a scenario's seeds are; anything else, a
-// negative number too, is a usage error). Returns the exit code to stop
+// negative number too, is a usage error), and checks that an --out file
+// can take the runs (results::check_appendable; exit 2 if not). Returns the exit code to stop
 // with (0 after --help, 2 after a usage error, its message printed), or
 // nullopt to go on. `opts` must have "help", "out", "plot", and "seed" with
 // a std::string value.

@@ -1,5 +1,6 @@
 #include "kit/sqlite_db.h"
 
+#include <charconv>
 #include <stdexcept>
 #include <utility>
 
@@ -152,6 +153,37 @@ int Stmt::type(int col) const { return sqlite3_column_type(st_, col); }
 std::optional<std::int64_t> Stmt::opt_int64(int col) const {
   if (sqlite3_column_type(st_, col) == SQLITE_NULL) return std::nullopt;
   return sqlite3_column_int64(st_, col);
+}
+
+Value Stmt::value(int col) const {
+  switch (sqlite3_column_type(st_, col)) {
+    case SQLITE_NULL:
+      return std::monostate{};
+    case SQLITE_INTEGER:
+      return sqlite3_column_int64(st_, col);
+    case SQLITE_FLOAT:
+      return sqlite3_column_double(st_, col);
+    default:
+      return blob(col);
+  }
+}
+
+int Stmt::column_count() const { return sqlite3_column_count(st_); }
+
+std::string Stmt::column_name(int col) const {
+  const char* name = sqlite3_column_name(st_, col);
+  return name ? name : "";
+}
+
+std::string value_text(const Value& v) {
+  if (std::holds_alternative<std::monostate>(v)) return "NULL";
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+  if (const auto* d = std::get_if<double>(&v)) {
+    char buf[32];
+    const auto res = std::to_chars(buf, buf + sizeof buf, *d);  // shortest round-trip form
+    return std::string(buf, res.ptr);
+  }
+  return std::get<std::string>(v);
 }
 
 Transaction::Transaction(Db& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 namespace herd::sqlite {
 
@@ -55,6 +56,15 @@ class Db {
   sqlite3* db_ = nullptr;
 };
 
+// One column value as SQLite stored it, for code that handles any table
+// (export, comparisons): NULL, INTEGER, REAL or TEXT (a BLOB reads as its
+// bytes in the string).
+using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
+
+// A value as text: NULL reads "NULL"; a REAL in the fewest digits that read
+// back as the same double (0.05, not 0.050000000000000003).
+std::string value_text(const Value& v);
+
 class Stmt {
  public:
   Stmt(Db& db, const char* sql);
@@ -83,6 +93,10 @@ class Stmt {
   // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL.
   int type(int col) const;
   std::optional<std::int64_t> opt_int64(int col) const;
+  // The column's value with its stored type.
+  Value value(int col) const;
+  int column_count() const;
+  std::string column_name(int col) const;
 
  private:
   Db& db_;

@@ -1,6 +1,5 @@
 #include "results/reader.h"
 
-#include <filesystem>
 #include <stdexcept>
 
 #include "results/schema.h"
@@ -9,18 +8,6 @@
 namespace herd::results {
 
 namespace {
-
-namespace fs = std::filesystem;
-
-std::unique_ptr<sqlite::Db> open_existing(const std::string& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) throw std::runtime_error("results file '" + path + "': no such file");
-  if (fs::is_directory(path, ec)) throw std::runtime_error("results file '" + path + "': is a directory");
-  auto db = std::make_unique<sqlite::Db>(path, sqlite::Db::Mode::read_only, "results file '" + path + "'");
-  configure_connection(*db);
-  check_schema(*db);
-  return db;
-}
 
 std::optional<Nanos> opt_nanos(const sqlite::Stmt& st, int col) {
   const auto v = st.opt_int64(col);
@@ -72,7 +59,7 @@ StoredRun stored_run(const sqlite::Stmt& st) {
 
 }  // namespace
 
-Reader::Reader(const std::string& db_path) : db_(open_existing(db_path)) {}
+Reader::Reader(const std::string& db_path) : db_(open_results_file(db_path)) {}
 
 Reader::~Reader() = default;
 
@@ -130,11 +117,7 @@ RunRecord Reader::load_run(std::int64_t id) {
     while (st.step())
       rec.deliveries.push_back({u64(st, 0), u32(st, 1), st.int64(2), static_cast<std::uint16_t>(st.int64(3))});
   }
-  {
-    sqlite::Stmt st(*db_, "SELECT kind, count FROM messages WHERE run_id = ?1 ORDER BY rowid");
-    st.bind(1, id);
-    while (st.step()) rec.messages.push_back({st.text(0), u64(st, 1)});
-  }
+  rec.messages = messages(id);
   {
     sqlite::Stmt st(*db_, "SELECT id, at_ns, node, client, saw_newest FROM reads WHERE run_id = ?1 ORDER BY id");
     st.bind(1, id);
@@ -184,6 +167,21 @@ std::vector<FaultRow> Reader::faults(std::int64_t id) {
   std::vector<FaultRow> out;
   while (st.step()) out.push_back({st.int64(0), st.text(1), st.text(2)});
   return out;
+}
+
+std::vector<MessageCount> Reader::messages(std::int64_t id) {
+  sqlite::Stmt st(*db_, "SELECT kind, count FROM messages WHERE run_id = ?1 ORDER BY rowid");
+  st.bind(1, id);
+  std::vector<MessageCount> out;
+  while (st.step()) out.push_back({st.text(0), u64(st, 1)});
+  return out;
+}
+
+bool RunFilter::matches(const StoredRun& run) const {
+  const std::string& st = run.info.strategy;
+  const bool strategy_ok = !strategy || st == *strategy || st.rfind(*strategy + "(", 0) == 0;
+  return (!scenario || run.info.scenario_name == *scenario) && (!seed || run.info.seed == *seed) && strategy_ok &&
+         (!sweep_point_json || run.info.sweep_point_json == *sweep_point_json) && (!mode || run.info.mode == *mode);
 }
 
 }  // namespace herd::results

@@ -4,6 +4,7 @@
 // creates one. No SQLite headers here.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +23,17 @@ struct StoredRun {
   RunInfo info;
   std::string created_at;  // wall-clock UTC, ISO 8601: excluded from determinism checks
   Summary summary;
+};
+
+// Which runs a command is about; an unset field matches every run.
+struct RunFilter {
+  std::optional<std::string> scenario;  // runs.scenario_name
+  std::optional<std::uint64_t> seed;
+  // runs.strategy as stored ("gossip(fanout=3)"), or its name alone ("gossip")
+  std::optional<std::string> strategy;
+  std::optional<std::string> sweep_point_json;
+  std::optional<std::string> mode;  // "sim" or "live"
+  bool matches(const StoredRun& run) const;
 };
 
 class Reader {
@@ -47,6 +59,8 @@ class Reader {
   std::vector<std::pair<Nanos, std::uint32_t>> update_reach(std::int64_t id);
   std::uint32_t node_count(std::int64_t id);
   std::vector<FaultRow> faults(std::int64_t id);
+  // The run's message counts by kind, in the order written.
+  std::vector<MessageCount> messages(std::int64_t id);
 
  private:
   std::unique_ptr<sqlite::Db> db_;

@@ -1,5 +1,7 @@
 #include "results/schema.h"
 
+#include <filesystem>
+#include <stdexcept>
 #include <string>
 
 namespace herd::results {
@@ -127,32 +129,59 @@ void check_ids(sqlite::Db& db, std::int64_t app, std::int64_t version) {
   if (app != kApplicationId)
     db.fail("not a herd results file (SQLite application_id " + std::to_string(app) + ", expected " +
             std::to_string(kApplicationId) + ")");
-  if (version != kSchemaVersion)
-    db.fail("results schema version " + std::to_string(version) + ", but this herd reads and writes version " +
-            std::to_string(kSchemaVersion) + "; use a new results file");
+  if (version == kSchemaVersion) return;
+  // Say which way the versions differ: the remedy differs (re-run with this
+  // herd, or read the file with the newer herd that wrote it).
+  const std::string file_version = "results schema version " + std::to_string(version);
+  const std::string ours = "version " + std::to_string(kSchemaVersion);
+  if (version < kSchemaVersion)
+    db.fail(file_version + " is older than " + ours +
+            ", the one this herd reads and writes; re-run to write a new results file");
+  db.fail(file_version + " is newer than " + ours +
+          ", the one this herd reads and writes; read it with the herd that wrote it, or use a new results file");
 }
 
 }  // namespace
+
+bool is_nondeterministic_column(const std::string& table, const std::string& column) {
+  if (table == "runs") return column == "id" || column == "created_at" || column == "code_version" || column == "scenario_path";
+  if (table == "summary") return column == "wall_seconds" || column == "peak_rss_bytes";
+  return false;
+}
 
 void configure_connection(sqlite::Db& db) {
   // Foreign keys are off by default in SQLite and per connection.
   db.exec("PRAGMA foreign_keys = ON");
 }
 
+bool is_blank_database(sqlite::Db& db) {
+  return db.query_int("PRAGMA application_id") == 0 && db.query_int("PRAGMA user_version") == 0 &&
+         table_count(db) == 0;
+}
+
 void create_or_check_schema(sqlite::Db& db) {
-  const std::int64_t app = db.query_int("PRAGMA application_id");
-  const std::int64_t version = db.query_int("PRAGMA user_version");
-  if (app == 0 && version == 0 && table_count(db) == 0) {
+  if (is_blank_database(db)) {
     db.exec(kCreateSchema);
     db.exec(("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str());
     db.exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
     return;
   }
-  check_ids(db, app, version);
+  check_schema(db);
 }
 
 void check_schema(sqlite::Db& db) {
   check_ids(db, db.query_int("PRAGMA application_id"), db.query_int("PRAGMA user_version"));
+}
+
+std::unique_ptr<sqlite::Db> open_results_file(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw std::runtime_error("results file '" + path + "': no such file");
+  if (fs::is_directory(path, ec)) throw std::runtime_error("results file '" + path + "': is a directory");
+  auto db = std::make_unique<sqlite::Db>(path, sqlite::Db::Mode::read_only, "results file '" + path + "'");
+  configure_connection(*db);
+  check_schema(*db);
+  return db;
 }
 
 }  // namespace herd::results

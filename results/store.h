@@ -16,6 +16,13 @@ namespace herd::results {
 // Throws std::runtime_error naming the file and the reason on failure.
 std::int64_t write_run(const std::string& db_path, const RunRecord& rec);
 
+// Checks before any run that write_run could append to `db_path` as far as
+// the file's contents go: it is missing, empty, or a herd results file of
+// this schema version. Throws std::runtime_error naming the file (and both
+// versions) otherwise, so a run is not wasted on a file it cannot go into.
+// Whether the location is writable is left to write_run.
+void check_appendable(const std::string& db_path);
+
 // Draws every plot the runs in `db_path` support into `dir` (created if
 // needed): convergence-time CDF per run/strategy, coverage over time, and,
 // when runs differ in a sweep parameter, convergence time against it.

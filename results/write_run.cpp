@@ -10,6 +10,7 @@
 
 #include "results/schema.h"
 #include "kit/sqlite_db.h"
+#include "results/append_run.h"
 #include "results/store.h"
 
 namespace herd::results {
@@ -186,6 +187,16 @@ void insert_rows(sqlite::Db& db, std::int64_t run, const RunRecord& rec) {
 
 }  // namespace
 
+std::int64_t append_run(sqlite::Db& db, const RunRecord& rec) {
+  configure_connection(db);
+  sqlite::Transaction tx(db);
+  create_or_check_schema(db);
+  const std::int64_t run = insert_run(db, rec);
+  insert_rows(db, run, rec);
+  tx.commit();
+  return run;
+}
+
 std::int64_t write_run(const std::string& db_path, const RunRecord& rec) {
   check_writable_location(db_path);
   std::error_code ec;
@@ -193,18 +204,19 @@ std::int64_t write_run(const std::string& db_path, const RunRecord& rec) {
   try {
     sqlite::Db db(db_path, sqlite::Db::Mode::read_write_create, "results file '" + db_path + "'");
     if (db.read_only()) db.fail("is read-only");
-    configure_connection(db);
-    sqlite::Transaction tx(db);
-    create_or_check_schema(db);
-    const std::int64_t run = insert_run(db, rec);
-    insert_rows(db, run, rec);
-    tx.commit();
-    return run;
+    return append_run(db, rec);
   } catch (...) {
     // A file this call created holds nothing committed: don't leave it behind.
     if (!existed) fs::remove(db_path, ec);
     throw;
   }
+}
+
+void check_appendable(const std::string& db_path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(db_path, ec)) return;
+  sqlite::Db db(db_path, sqlite::Db::Mode::read_only, "results file '" + db_path + "'");
+  if (!is_blank_database(db)) check_schema(db);
 }
 
 }  // namespace herd::results

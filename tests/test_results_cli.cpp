@@ -1,8 +1,6 @@
 // `herd plot` as a user runs it: the real binary on a real results file.
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -13,28 +11,6 @@
 using namespace herd::results;
 using namespace herd::results::test;
 using Catch::Matchers::Contains;
-
-namespace {
-
-struct Outcome {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-Outcome run_herd(const std::string& args) {
-  const std::string cmd = std::string(HERD_BIN) + " " + args + " 2>&1";
-  Outcome o;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.output.append(buf, n);
-  const int status = ::pclose(p);
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
-
-}  // namespace
 
 TEST_CASE("cli: herd plot DB writes the PNGs beside the DB by default and lists them", "[results][cli]") {
   TempDir dir;
@@ -78,4 +54,40 @@ TEST_CASE("cli: herd plot on a results file with nothing to plot exits 1", "[res
   const Outcome o = run_herd("plot " + db + " --out " + dir.file("p"));
   CHECK(o.exit_code == 1);
   CHECK_THAT(o.output, Contains(db) && Contains("no run has convergence or coverage data"));
+}
+
+TEST_CASE("cli: herd plot on an older or newer results schema exits 2 naming the file and both versions",
+          "[results][cli]") {
+  TempDir dir;
+  const std::string db = dir.file("v.db");
+  write_run(db, synthetic_record(0));
+  set_version(db, older_version());
+  Outcome o = run_herd("plot " + db + " --out " + dir.file("p"));
+  CHECK(o.exit_code == 2);
+  CHECK_THAT(o.output, Contains(db) && Contains(version_refusal(older_version())));
+  set_version(db, newer_version());
+  o = run_herd("plot " + db + " --out " + dir.file("p"));
+  CHECK(o.exit_code == 2);
+  CHECK_THAT(o.output, Contains(db) && Contains(version_refusal(newer_version())));
+  CHECK_FALSE(std::filesystem::exists(dir.file("p/convergence_cdf.png")));
+}
+
+TEST_CASE("cli: herd sim --out into a file of another schema version exits 2 before running, file untouched",
+          "[results][cli]") {
+  TempDir dir;
+  const std::string scenario = write_tiny_scenario(dir);
+  const std::string db = dir.file("old.db");
+  write_run(db, synthetic_record(0));
+  set_version(db, older_version());
+  const std::string before = read_file_bytes(db);
+  const Outcome o = run_herd("sim " + scenario + " --out " + db + " --quiet");
+  CHECK(o.exit_code == 2);
+  CHECK_THAT(o.output, Contains("--out") && Contains(db) && Contains(version_refusal(older_version())));
+  CHECK_THAT(o.output, !Contains("p50"));  // nothing ran
+  CHECK(read_file_bytes(db) == before);
+
+  // The same command into a new file runs and appends.
+  const Outcome ok = run_herd("sim " + scenario + " --out " + dir.file("new.db") + " --quiet");
+  CHECK(ok.exit_code == 0);
+  CHECK(count_rows(dir.file("new.db"), "runs") == 1);
 }

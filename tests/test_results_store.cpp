@@ -11,6 +11,7 @@
 #include <string>
 
 #include "results/reader.h"
+#include "results/schema.h"
 #include "results/store.h"
 #include "tests/test_results_support.h"
 
@@ -213,6 +214,33 @@ TEST_CASE("a file of another schema version is refused, naming the file, and lef
   CHECK_THROWS_WITH(Reader(db), Contains(db) && Contains("schema version 99"));
   CHECK(all_counts(db) == before);
   CHECK(query_int(db, "PRAGMA user_version") == 99);
+}
+
+TEST_CASE("an older or newer schema version is named as such, with both versions", "[results]") {
+  TempDir dir;
+  const std::string db = dir.file("versions.db");
+  write_run(db, synthetic_record());
+  set_version(db, older_version());
+  CHECK_THROWS_WITH(Reader(db), Contains("results file '" + db + "'") && Contains(version_refusal(older_version())));
+  CHECK_THROWS_WITH(check_appendable(db), Contains(db) && Contains(version_refusal(older_version())));
+  set_version(db, newer_version());
+  CHECK_THROWS_WITH(Reader(db), Contains(db) && Contains(version_refusal(newer_version())));
+  CHECK_THROWS_WITH(check_appendable(db), Contains(db) && Contains(version_refusal(newer_version())));
+  set_version(db, kSchemaVersion);
+  CHECK_NOTHROW(Reader(db));
+  CHECK_NOTHROW(check_appendable(db));
+}
+
+TEST_CASE("check_appendable accepts a missing or empty file and refuses others' files", "[results]") {
+  TempDir dir;
+  CHECK_NOTHROW(check_appendable(dir.file("new.db")));
+  { std::ofstream(dir.file("empty.db")); }
+  CHECK_NOTHROW(check_appendable(dir.file("empty.db")));
+  exec_sql(dir.file("other.db"), "CREATE TABLE t (x)");
+  CHECK_THROWS_WITH(check_appendable(dir.file("other.db")), Contains("other.db") && Contains("not a herd results file"));
+  { std::ofstream(dir.file("notes.txt")) << "text, not SQLite\n"; }
+  CHECK_THROWS_WITH(check_appendable(dir.file("notes.txt")), Contains("notes.txt") && Contains("not a database"));
+  CHECK_FALSE(std::filesystem::exists(dir.file("new.db")));  // checking never creates the file
 }
 
 TEST_CASE("another application's SQLite file is refused and its tables untouched", "[results]") {

@@ -1,12 +1,16 @@
 #include "tests/test_results_support.h"
 
 #include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "results/schema.h"
 
 namespace herd::results::test {
 
@@ -74,6 +78,13 @@ RunRecord synthetic_record(int variant) {
   return r;
 }
 
+std::string write_tiny_scenario(const TempDir& dir) {
+  const std::string path = dir.file("tiny.json");
+  std::ofstream(path) << R"({"name": "tiny", "seed": 5, "duration": "2s", "topology": {"preset": "hill"},
+    "clients": {"count": 3, "report_interval": "500ms", "servers": "fixed", "reads_per_report": 1}})";
+  return path;
+}
+
 namespace {
 
 struct RawDb {
@@ -117,11 +128,47 @@ void exec_sql(const std::string& path, const std::string& sql) {
   }
 }
 
+std::int64_t older_version() { return kSchemaVersion - 1; }
+std::int64_t newer_version() { return kSchemaVersion + 1; }
+
+void set_version(const std::string& db, std::int64_t version) {
+  exec_sql(db, "PRAGMA user_version = " + std::to_string(version));
+}
+
+std::string version_refusal(std::int64_t version) {
+  return "schema version " + std::to_string(version) + (version < kSchemaVersion ? " is older" : " is newer") +
+         " than version " + std::to_string(kSchemaVersion);
+}
+
 std::string read_file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+namespace {
+
+Outcome run_shell(const std::string& cmd) {
+  Outcome o;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (p == nullptr) throw std::runtime_error("test: cannot run " + cmd);
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.output.append(buf, n);
+  const int status = ::pclose(p);
+  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return o;
+}
+
+}  // namespace
+
+Outcome run_herd(const std::string& args) {
+  return run_shell(std::string(HERD_BIN) + " " + args + " 2>&1");
+}
+
+Outcome run_herd_stdout(const std::string& args) {
+  return run_shell(std::string(HERD_BIN) + " " + args + " 2>/dev/null");
 }
 
 }  // namespace herd::results::test
