@@ -21,6 +21,11 @@ struct PlacesResult {
   std::string body;
   std::string status = "UNKNOWN_ERROR";
   std::string error_message;
+  // When it equals a WHATSAT's bound, `body` is already that reply's body
+  // (cut to the bound and printed as places_reply_body prints) and is sent
+  // as it is. The offline provider sets it: its reads skip a parse and a
+  // re-print. -1: `body` is the provider's document, to be cut and printed.
+  int rendered_for_bound = -1;
 };
 
 }  // namespace herd

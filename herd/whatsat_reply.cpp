@@ -30,6 +30,7 @@ Json error_body(const std::string& status, const std::string& message) {
 }  // namespace
 
 std::string places_reply_body(const PlacesResult& result, int bound) {
+  if (result.ok && result.rendered_for_bound == bound) return result.body;
   Json body;
   if (!result.ok) {
     body = error_body(result.status, result.error_message);
@@ -47,9 +48,16 @@ std::string places_reply_body(const PlacesResult& result, int bound) {
 }
 
 std::string whatsat_reply(const std::string& at_line, const PlacesResult& result, int bound) {
-  std::string out = at_line;
+  const bool rendered = result.ok && result.rendered_for_bound == bound;
+  std::string out;
+  out.reserve(at_line.size() + (rendered ? result.body.size() : 0) + 3);
+  out += at_line;
   out += '\n';
-  out += places_reply_body(result, bound);
+  if (rendered) {
+    out += result.body;  // no temporary copy of a body that may be 20 KB
+  } else {
+    out += places_reply_body(result, bound);
+  }
   out += "\n\n";
   return out;
 }

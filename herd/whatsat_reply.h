@@ -11,7 +11,9 @@ namespace herd {
 // order, three-space indent), every run of newlines squeezed to one and
 // trailing newlines removed. A failed lookup, or a body that is not a JSON
 // object, becomes {"error_message": ..., "html_attributions": [],
-// "results": [], "status": ...} so the client always gets an answer.
+// "results": [], "status": ...} so the client always gets an answer. A
+// result already rendered for this bound (PlacesResult::rendered_for_bound)
+// is returned as it is.
 std::string places_reply_body(const PlacesResult& result, int bound);
 
 // The whole reply: "<AT line>\n<body>\n\n".

@@ -8,9 +8,15 @@
 
 namespace herd {
 
-// Up to 20 places scattered within the query radius, with names, ids,
-// ratings and types derived from a hash of the query.
+// The whole document: 20 places scattered within the query radius, with
+// names, ids, ratings and types derived from a hash of the query, printed as
+// nlohmann::json::dump(3) prints it (sorted keys, three-space indent).
 std::string offline_places_json(const PlacesQuery& q);
+
+// The lookup's result, already the WHATSAT reply body for q.max_results:
+// the document above cut to that many places, exactly as places_reply_body
+// would print it (result.rendered_for_bound says so). A read then costs one
+// rendering of the places it returns, not a print, a parse and a re-print.
 PlacesResult offline_places(const PlacesQuery& q);
 
 }  // namespace herd
