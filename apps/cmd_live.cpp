@@ -101,8 +101,10 @@ int cmd_live(int argc, char** argv) {
   if (vm.count("check")) return report_check(scenario_path, points, only_seed);
 
   std::vector<results::RunRecord> done;
+  RunPointsOptions options;
+  options.progress = !vm.count("quiet");  // one run at a time: runs share the machine's ports and clock
   const int code = run_points(
-      kCommand, points, only_seed, !vm.count("quiet"), scenario_path, out,
+      kCommand, points, only_seed, options, scenario_path, out,
       [&](const sim::Scenario& point, std::uint64_t s, const std::function<void(double)>& progress) {
         harness::LiveRunOptions ro;
         ro.speed = speed;

@@ -13,6 +13,7 @@
 #include <optional>
 #include <system_error>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "apps/commands.h"
@@ -30,10 +31,13 @@ namespace {
 
 constexpr ScenarioCommand kCommand{
     "sim",
-    "usage: herd sim SCENARIO [--seed N] [--out DB] [--plot DIR] [--check] [--quiet]\n"
+    "usage: herd sim SCENARIO [--seed N] [--jobs N] [--out DB] [--plot DIR] [--check] [--quiet]\n"
     "                         [--golden GOLDEN.sqlite [--golden-tolerance T]]\n\n"
     "Runs every sweep point x seed of the scenario (format: docs/scenarios.md) on the\n"
-    "deterministic simulator and prints one summary row per run.\n"
+    "deterministic simulator and prints one summary row per run. SCENARIO '-' reads\n"
+    "the scenario from standard input.\n"
+    "With --jobs N, N runs at once (one thread each); the results file gets the same\n"
+    "runs, in the same order and under the same ids, as with one job.\n"
     "With --golden, compares each run with the run of the same scenario, seed and sweep\n"
     "point in GOLDEN: every table exactly, wall-clock columns never (runs.id, created_at,\n"
     "code_version, scenario_path, summary.wall_seconds, peak_rss_bytes); with\n"
@@ -85,6 +89,7 @@ int cmd_sim(int argc, char** argv) {
       "golden", po::value<std::string>(), "compare every run with its run in this results file (exit 1 if one differs)")(
       "golden-tolerance", po::value<std::string>(),
       "with --golden: compare only summary figures, each within this fraction of golden's (e.g. 0.05)")(
+      "jobs,j", po::value<std::string>(), "runs at once (default 1; 0: one per core)")(
       "quiet,q", "no progress bar");
   po::variables_map vm;
   std::string scenario_path;
@@ -116,6 +121,17 @@ int cmd_sim(int argc, char** argv) {
     }
   }
 
+  unsigned jobs = 1;
+  if (vm.count("jobs")) {
+    const auto& text = vm["jobs"].as<std::string>();
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), jobs);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || jobs > 1024) {
+      std::cerr << "herd sim: --jobs '" << text << "': expected a whole number from 0 to 1024\n";
+      return 2;
+    }
+    if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
+  }
+
   std::vector<sim::Scenario> points;
   try {
     points = sim::load_scenario_file(scenario_path);
@@ -132,15 +148,18 @@ int cmd_sim(int argc, char** argv) {
 
   std::vector<results::RunRecord> done;
   std::vector<results::GoldenCheck> checks;
+  RunPointsOptions options;
+  options.progress = !vm.count("quiet");
+  options.jobs = jobs;
+  // Checked as each run is consumed, while the whole record is at hand
+  // (run_points keeps only summaries).
+  if (golden) options.inspect = [&](const results::RunRecord& r) { checks.push_back(golden->check(r, tolerance)); };
   const int code = run_points(
-      kCommand, points, only_seed, !vm.count("quiet"), scenario_path, out,
-      [&](const sim::Scenario& point, std::uint64_t s, const std::function<void(double)>& progress) {
+      kCommand, points, only_seed, options, scenario_path, out,
+      [](const sim::Scenario& point, std::uint64_t s, const std::function<void(double)>& progress) {
         harness::RunOptions ro;
         ro.progress = progress;
-        OneRun one{harness::run_scenario(point, s, ro).record, {}};
-        // Checked here, while the whole record is at hand (run_points keeps only summaries).
-        if (golden) checks.push_back(golden->check(one.record, tolerance));
-        return one;
+        return OneRun{harness::run_scenario(point, s, ro).record, {}};
       },
       done);
   if (code != 0) return code;

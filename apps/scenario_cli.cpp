@@ -2,8 +2,15 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <exception>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "apps/parse_args.h"
 #include "results/store.h"
@@ -16,36 +23,77 @@ namespace herd::apps {
 
 namespace {
 
-// A one-line progress bar on stderr ("  run 1/3 [#####.....]  50%"), redrawn
-// only when the percentage moves.
+// A one-line progress bar on stderr:
+//   "  run 2/8 [########......................]  27%  1.3e+03x real time  ETA 0:41"
+// redrawn when the percentage moves or every half second. The rate is
+// simulated seconds per wall-clock second over all runs so far; the ETA
+// assumes the runs left go at the pace of those done.
 class ProgressBar {
  public:
-  explicit ProgressBar(bool enabled) : enabled_(enabled) {}
-  void update(std::size_t run, std::size_t runs, double fraction) {
+  explicit ProgressBar(bool enabled) : enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+  // `fraction`: of all runs (0..1); `simulated_s`: scenario time done so far.
+  void update(const std::string& label, double fraction, double simulated_s) {
     if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
     const int pct = static_cast<int>(fraction * 100);
-    if (pct == last_pct_ && run == last_run_) return;
+    if (pct == last_pct_ && label == last_label_ && now - last_draw_ < std::chrono::milliseconds(500)) return;
     last_pct_ = pct;
-    last_run_ = run;
+    last_label_ = label;
+    last_draw_ = now;
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
     constexpr int kWidth = 30;
-    const int filled = pct * kWidth / 100;
-    std::fprintf(stderr, "\r  run %zu/%zu [%s%s] %3d%%", run, runs, std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                 std::string(static_cast<std::size_t>(kWidth - filled), '.').c_str(), pct);
+    const int filled = std::clamp(pct, 0, 100) * kWidth / 100;
+    std::string line = "\r  " + label + " [" + std::string(static_cast<std::size_t>(filled), '#') +
+                       std::string(static_cast<std::size_t>(kWidth - filled), '.') + "] ";
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%3d%%", pct);
+    line += buf;
+    if (elapsed > 0.5 && simulated_s > 0) {
+      std::snprintf(buf, sizeof buf, "  %.3gx real time", simulated_s / elapsed);
+      line += buf;
+    }
+    if (elapsed > 1 && fraction > 0.01) {
+      const auto left = static_cast<long long>(elapsed * (1 - fraction) / fraction + 0.5);
+      std::snprintf(buf, sizeof buf, "  ETA %lld:%02lld", left / 60, left % 60);
+      line += buf;
+    }
+    // Pad over what a longer previous line left on screen.
+    const std::size_t width = line.size();
+    if (width < last_width_) line += std::string(last_width_ - width, ' ');
+    last_width_ = width;
+    std::fputs(line.c_str(), stderr);
     std::fflush(stderr);
     drawn_ = true;
   }
   void clear() {
     if (!drawn_) return;
-    std::fprintf(stderr, "\r%60s\r", "");
+    std::fprintf(stderr, "\r%*s\r", static_cast<int>(last_width_), "");
     std::fflush(stderr);
     drawn_ = false;
+    last_width_ = 0;
   }
 
  private:
   bool enabled_;
   bool drawn_ = false;
   int last_pct_ = -1;
-  std::size_t last_run_ = 0;
+  std::string last_label_;
+  std::size_t last_width_ = 0;
+  std::chrono::steady_clock::time_point start_, last_draw_;
+};
+
+// Thrown from a worker's progress callback once the command is stopping
+// (an earlier run failed): the run unwinds and its result is never used.
+struct Cancelled {};
+
+// One run of the sweep, as a worker leaves it for the main thread.
+struct Slot {
+  const sim::Scenario* point = nullptr;
+  std::uint64_t seed = 0;
+  std::atomic<double> fraction{0};  // of this run, written by its worker
+  bool finished = false;            // under the mutex
+  OneRun outcome;
+  std::exception_ptr error;
 };
 
 }  // namespace
@@ -110,51 +158,156 @@ int report_check(const std::string& scenario_path, const std::vector<sim::Scenar
 }
 
 int run_points(const ScenarioCommand& cmd, const std::vector<sim::Scenario>& points,
-               std::optional<std::uint64_t> seed, bool progress, const std::string& scenario_path,
+               std::optional<std::uint64_t> seed, const RunPointsOptions& options, const std::string& scenario_path,
                const std::string& out, const RunFunction& run_one, std::vector<results::RunRecord>& done) {
-  std::size_t runs = 0;
-  for (const auto& p : points) runs += seed ? 1 : p.seeds.size();
-  ProgressBar bar(progress && isatty(STDERR_FILENO));
-  std::size_t run = 0;
-  for (const auto& point : points) {
-    const std::vector<std::uint64_t> seeds = seed ? std::vector<std::uint64_t>{*seed} : point.seeds;
-    for (const std::uint64_t s : seeds) {
-      ++run;
-      OneRun outcome;
+  std::vector<Slot> slots;
+  std::size_t count = 0;
+  for (const auto& p : points) count += seed ? 1 : p.seeds.size();
+  slots = std::vector<Slot>(count);
+  {
+    std::size_t i = 0;
+    for (const auto& point : points) {
+      for (const std::uint64_t s : seed ? std::vector<std::uint64_t>{*seed} : point.seeds) {
+        slots[i].point = &point;
+        slots[i++].seed = s;
+      }
+    }
+  }
+  ProgressBar bar(options.progress && isatty(STDERR_FILENO));
+  const auto draw = [&](const std::string& label) {
+    double runs_done = 0, simulated = 0;
+    for (const auto& s : slots) {
+      const double f = s.fraction.load(std::memory_order_relaxed);
+      runs_done += f;
+      simulated += f * static_cast<double>(s.point->duration) / kNanosPerSecond;
+    }
+    bar.update(label, runs_done / static_cast<double>(count), simulated);
+  };
+
+  // The main thread's part, in run order: report the run's failure or
+  // warning, write it, let `inspect` see it, keep its summary.
+  const auto consume = [&](std::size_t i) -> int {
+    Slot& slot = slots[i];
+    const std::string run = std::to_string(i + 1);
+    if (slot.error) {
+      bar.clear();
       try {
-        outcome = run_one(point, s, [&](double f) { bar.update(run, runs, f); });
+        std::rethrow_exception(slot.error);
       } catch (const sim::ScenarioError& e) {
-        bar.clear();
         std::cerr << "herd " << cmd.name << ": " << e.what() << "\n";
         return 2;
       } catch (const std::exception& e) {
-        bar.clear();
-        std::cerr << "herd " << cmd.name << ": run " << run << " (seed " << s << ") failed: " << e.what() << "\n";
+        std::cerr << "herd " << cmd.name << ": run " << run << " (seed " << slot.seed << ") failed: " << e.what()
+                  << "\n";
+        return 1;
+      } catch (...) {
+        std::cerr << "herd " << cmd.name << ": run " << run << " (seed " << slot.seed << ") failed\n";
         return 1;
       }
-      if (!outcome.warning.empty()) {
-        bar.clear();
-        std::cerr << "herd " << cmd.name << ": warning: run " << run << " (seed " << s << "): " << outcome.warning
-                  << "\n";
-      }
-      outcome.record.info.scenario_path = scenario_path;
-      if (!out.empty()) {
-        try {
-          results::write_run(out, outcome.record);
-        } catch (const std::exception& e) {
-          bar.clear();
-          std::cerr << "herd " << cmd.name << ": " << e.what() << "\n";
-          return 1;
-        }
-      }
-      results::RunRecord slim;
-      slim.info = std::move(outcome.record.info);
-      slim.summary = outcome.record.summary;
-      done.push_back(std::move(slim));
     }
+    OneRun& outcome = slot.outcome;
+    if (!outcome.warning.empty()) {
+      bar.clear();
+      std::cerr << "herd " << cmd.name << ": warning: run " << run << " (seed " << slot.seed << "): " << outcome.warning
+                << "\n";
+    }
+    outcome.record.info.scenario_path = scenario_path;
+    if (options.inspect) options.inspect(outcome.record);
+    if (!out.empty()) {
+      try {
+        results::write_run(out, outcome.record);
+      } catch (const std::exception& e) {
+        bar.clear();
+        std::cerr << "herd " << cmd.name << ": " << e.what() << "\n";
+        return 1;
+      }
+    }
+    results::RunRecord slim;
+    slim.info = std::move(outcome.record.info);
+    slim.summary = outcome.record.summary;
+    done.push_back(std::move(slim));
+    outcome = OneRun{};  // a whole record can be large; keep only the summary
+    return 0;
+  };
+
+  const unsigned jobs = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, options.jobs), count));
+  if (jobs <= 1) {
+    for (std::size_t i = 0; i < count; ++i) {
+      Slot& slot = slots[i];
+      const std::string label = "run " + std::to_string(i + 1) + "/" + std::to_string(count);
+      try {
+        slot.outcome = run_one(*slot.point, slot.seed, [&](double f) {
+          slot.fraction.store(f, std::memory_order_relaxed);
+          draw(label);
+        });
+      } catch (...) {
+        slot.error = std::current_exception();
+      }
+      slot.fraction = 1;
+      if (const int code = consume(i)) return code;
+    }
+    bar.clear();
+    return 0;
   }
+
+  // Workers take runs in order; none runs more than 2 x jobs ahead of the
+  // run the main thread waits for, so finished records waiting their turn
+  // stay few whatever the sweep's size.
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::size_t next = 0, consumed = 0;
+  std::atomic<bool> stopping{false};
+  const auto worker = [&] {
+    for (;;) {
+      std::size_t i;
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return stopping || next >= count || next < consumed + 2 * jobs; });
+        if (stopping || next >= count) return;
+        i = next++;
+      }
+      Slot& slot = slots[i];
+      try {
+        slot.outcome = run_one(*slot.point, slot.seed, [&](double f) {
+          if (stopping.load(std::memory_order_relaxed)) throw Cancelled{};
+          slot.fraction.store(f, std::memory_order_relaxed);
+        });
+      } catch (...) {
+        slot.error = std::current_exception();
+      }
+      slot.fraction = 1;
+      std::lock_guard lock(mutex);
+      slot.finished = true;
+      changed.notify_all();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(worker);
+  int code = 0;
+  while (consumed < count) {
+    bool ready;
+    {
+      std::unique_lock lock(mutex);
+      ready = changed.wait_for(lock, std::chrono::milliseconds(200), [&] { return slots[consumed].finished; });
+    }
+    if (!ready) {
+      draw("runs " + std::to_string(consumed) + "/" + std::to_string(count) + " done, " + std::to_string(jobs) +
+           " jobs");
+      continue;
+    }
+    code = consume(consumed);
+    std::lock_guard lock(mutex);
+    if (code != 0) {
+      stopping = true;
+      changed.notify_all();
+      break;
+    }
+    ++consumed;
+    changed.notify_all();
+  }
+  for (auto& t : threads) t.join();
   bar.clear();
-  return 0;
+  return code;
 }
 
 int report_runs(const ScenarioCommand& cmd, const std::string& header, const std::vector<results::RunRecord>& done,

@@ -49,11 +49,24 @@ struct OneRun {
 // sim::ScenarioError (exit 2) or another std::exception (exit 1).
 using RunFunction = std::function<OneRun(const sim::Scenario&, std::uint64_t, const std::function<void(double)>&)>;
 
+// How run_points runs: `jobs` runs at once (each on its own thread; 1 runs
+// them one after another on this one), and `inspect`, when set, sees each
+// whole record on this thread, in run order, before it is written and
+// slimmed to its summary (herd sim's golden check).
+struct RunPointsOptions {
+  bool progress = true;
+  unsigned jobs = 1;
+  std::function<void(const results::RunRecord&)> inspect;
+};
+
 // Runs every point x seed (or only `seed`), appends each record to `out` (if
 // not empty) with scenario_path set, and keeps each run's info and summary
-// in `done`. Returns 0, or the exit code after printing why it stopped.
+// in `done`. Whatever `jobs` is, runs are written, inspected and reported in
+// the same order, so the results file holds the same runs under the same ids
+// as a one-job run. Returns 0, or the exit code after printing why it
+// stopped (the first failing run in order; runs after it are cancelled).
 int run_points(const ScenarioCommand& cmd, const std::vector<sim::Scenario>& points,
-               std::optional<std::uint64_t> seed, bool progress, const std::string& scenario_path,
+               std::optional<std::uint64_t> seed, const RunPointsOptions& options, const std::string& scenario_path,
                const std::string& out, const RunFunction& run, std::vector<results::RunRecord>& done);
 
 // Prints `header`, the summary table, the results line and, with

@@ -1,5 +1,8 @@
 #include "sim/scenario_loader.h"
 
+#include <iostream>
+#include <sstream>
+
 #include <algorithm>
 
 #include "config/strategy_json.h"
@@ -147,6 +150,12 @@ std::vector<Scenario> parse_scenario_text(const std::string& text, const std::st
 }
 
 std::vector<Scenario> load_scenario_file(const std::string& path) {
+  if (path == "-") {
+    std::ostringstream in;
+    in << std::cin.rdbuf();
+    if (std::cin.bad()) throw ScenarioError("<stdin>", "", "cannot read standard input");
+    return parse_scenario_text(in.str(), "<stdin>");
+  }
   std::string text;
   try {
     text = read_text_file(path);

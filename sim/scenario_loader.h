@@ -12,6 +12,7 @@ namespace herd::sim {
 
 // One Scenario per sweep point (just one without a sweep), in grid order:
 // the sweep's parameters sorted by path, the last varying fastest.
+// `path` "-" reads standard input (named "<stdin>" in errors).
 std::vector<Scenario> load_scenario_file(const std::string& path);
 
 // The same from text; `file` names it in errors.
