@@ -1,5 +1,6 @@
 #include "herd/peer_message.h"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
@@ -14,6 +15,9 @@ constexpr std::string_view kRepair = "AE-REPAIR ";
 constexpr std::string_view kDigest = "AE-DIGEST ";
 constexpr std::string_view kEntries = "AE-ENTRIES ";
 constexpr std::string_view kWant = "AE-WANT ";
+constexpr std::string_view kIhave = "PT-IHAVE ";
+constexpr std::string_view kGraft = "PT-GRAFT ";
+constexpr std::string_view kPrune = "PT-PRUNE";
 // Digest levels a line may name: node indexes stay below 16^7 (32 bits).
 constexpr unsigned kMaxLevel = 7;
 
@@ -152,6 +156,36 @@ bool parse_want(std::string_view line, PeerMessage& out) {
   return true;
 }
 
+// A client name as an AT line carries it: one field, no whitespace.
+bool valid_client_name(std::string_view f) {
+  if (f.empty() || f.size() > 0xFFFF) return false;
+  return std::none_of(f.begin(), f.end(), [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); });
+}
+
+// "<hops> <client> <time>" (PT-IHAVE, PT-GRAFT): hops 1..65535 and time as
+// in UPDATE's rules for numbers, the client a name an IAMAT could carry.
+bool parse_announcement(std::string_view line, PeerMessage::Kind kind, ClientDirectory& clients, PeerMessage& out) {
+  auto body = std::make_shared<ControlBody>();
+  unsigned hops = 0;
+  int field = 0;
+  const bool ok = each_field(line, [&](std::string_view f) {
+    const int i = field++;
+    if (i == 0) return take_uint(f, hops) && hops >= 1 && hops <= 0xFFFF;
+    if (i == 1) {
+      if (!valid_client_name(f)) return false;
+      const auto id = clients.try_intern(f);
+      if (!id) return false;
+      body->client = *id;
+      body->client_name = std::string(f);
+      return true;
+    }
+    return i == 2 && take_int(f, body->time);
+  });
+  if (!ok || field != 3) return false;
+  out = PeerMessage{kind, static_cast<std::uint16_t>(hops), {}, std::move(body)};
+  return true;
+}
+
 }  // namespace
 
 const char* kind_name(PeerMessage::Kind k) {
@@ -161,6 +195,9 @@ const char* kind_name(PeerMessage::Kind k) {
     case PeerMessage::Kind::AeDigest: return "ae_digest";
     case PeerMessage::Kind::AeEntries: return "ae_entries";
     case PeerMessage::Kind::AeWant: return "ae_want";
+    case PeerMessage::Kind::PtIhave: return "pt_ihave";
+    case PeerMessage::Kind::PtGraft: return "pt_graft";
+    case PeerMessage::Kind::PtPrune: return "pt_prune";
   }
   return "update";
 }
@@ -218,6 +255,17 @@ std::string format_peer_message(const PeerMessage& m) {
       }
       return out;
     }
+    case PeerMessage::Kind::PtIhave:
+    case PeerMessage::Kind::PtGraft:
+      out = m.kind == PeerMessage::Kind::PtIhave ? kIhave : kGraft;
+      out += std::to_string(m.hops);
+      out += ' ';
+      out += m.control->client_name;
+      out += ' ';
+      out += std::to_string(m.control->time);
+      return out;
+    case PeerMessage::Kind::PtPrune:
+      return std::string(kPrune);
   }
   return out;
 }
@@ -233,6 +281,12 @@ bool parse_peer_message(std::string_view line, ClientDirectory& clients, PeerMes
   if (line.starts_with(kDigest)) return parse_digest(line.substr(kDigest.size()), out);
   if (line.starts_with(kEntries)) return parse_entries(line.substr(kEntries.size()), out);
   if (line.starts_with(kWant)) return parse_want(line.substr(kWant.size()), out);
+  if (line.starts_with(kIhave)) return parse_announcement(line.substr(kIhave.size()), PeerMessage::Kind::PtIhave, clients, out);
+  if (line.starts_with(kGraft)) return parse_announcement(line.substr(kGraft.size()), PeerMessage::Kind::PtGraft, clients, out);
+  if (line == kPrune) {
+    out = PeerMessage{PeerMessage::Kind::PtPrune, 0, {}, std::make_shared<ControlBody>()};
+    return true;
+  }
   return false;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "herd/report.h"
+#include "herd/types.h"
 
 namespace herd {
 
@@ -41,6 +42,12 @@ struct ControlBody {
   std::uint64_t lo = 0, hi = 0;     // Entries: the client-hash range listed
   std::vector<Entry> entries;       // Entries: every report the sender holds in [lo, hi]
   std::vector<std::uint64_t> wants; // Want: client hashes whose reports the sender asks for
+  // PtIhave, PtGraft (Plumtree, herd/plumtree.h): the report announced or
+  // asked for, by client (id in the receiver's directory, and name for the
+  // wire) and client time.
+  ClientId client = 0;
+  std::string client_name;
+  Nanos time = 0;
 
   bool operator==(const ControlBody&) const = default;
 
@@ -57,8 +64,11 @@ struct PeerMessage {
     AeDigest,    // anti-entropy: digest nodes of one level
     AeEntries,   // anti-entropy: the sender's reports in a client-hash range, summarised
     AeWant,      // anti-entropy: "send me your reports of these clients"
+    PtIhave,     // Plumtree: "I hold this client's report of this time" (no payload)
+    PtGraft,     // Plumtree: "send me that report, and push to me eagerly again"
+    PtPrune,     // Plumtree: "push to me lazily (announcements only)"
   };
-  static constexpr std::size_t kKinds = 5;
+  static constexpr std::size_t kKinds = 8;
 
   // A constructor, not aggregate initialisation, so that {kind, hops,
   // report} (every update sender) needs no control field.
@@ -67,22 +77,31 @@ struct PeerMessage {
       : kind(k), hops(h), report(std::move(r)), control(std::move(c)) {}
 
   Kind kind = Kind::Update;
-  std::uint16_t hops = 0;  // links crossed since the origin server (Update, Repair)
+  // Links crossed since the origin server (Update, Repair); for PtIhave and
+  // PtGraft, the hops the announced payload would arrive with.
+  std::uint16_t hops = 0;
   ReportRef report;        // Update, Repair
-  std::shared_ptr<const ControlBody> control;  // AeDigest, AeEntries, AeWant
+  std::shared_ptr<const ControlBody> control;  // every other kind (PtPrune: an empty body)
 };
 
 // The kind's name in results (the messages table: "<name>_sent", ...):
-// "update", "repair", "ae_digest", "ae_entries", "ae_want".
+// "update", "repair", "ae_digest", "ae_entries", "ae_want", "pt_ihave",
+// "pt_graft", "pt_prune".
 const char* kind_name(PeerMessage::Kind k);
 // True for the kinds that carry a report the node stores (Update, Repair).
 inline bool carries_report(PeerMessage::Kind k) {
   return k == PeerMessage::Kind::Update || k == PeerMessage::Kind::Repair;
 }
 
+// True for Plumtree's control kinds (live: protocol version 3 and later).
+inline bool is_plumtree(PeerMessage::Kind k) {
+  return k == PeerMessage::Kind::PtIhave || k == PeerMessage::Kind::PtGraft || k == PeerMessage::Kind::PtPrune;
+}
+
 // One text line, without its '\n':
 //   "UPDATE <hops> AT <origin> <diff> <client> <coordinates> <time>"
-//   "AE-REPAIR AT ..."; "AE-DIGEST ...", "AE-ENTRIES ...", "AE-WANT ..."
+//   "AE-REPAIR AT ..."; "AE-DIGEST ...", "AE-ENTRIES ...", "AE-WANT ...";
+//   "PT-IHAVE <hops> <client> <time>", "PT-GRAFT <hops> <client> <time>", "PT-PRUNE"
 // (docs/peer-protocol.md).
 std::string format_peer_message(const PeerMessage& m);
 

@@ -1,6 +1,7 @@
 #include "herd/strategy_spec.h"
 
 #include "herd/anti_entropy.h"
+#include "herd/plumtree.h"
 
 namespace herd {
 
@@ -8,6 +9,7 @@ const char* StrategySpec::name() const {
   switch (kind) {
     case Kind::Flooding: return "flooding";
     case Kind::Gossip: return "gossip";
+    case Kind::Plumtree: return "plumtree";
   }
   return "flooding";
 }
@@ -26,6 +28,7 @@ std::unique_ptr<PropagationStrategy> make_dissemination(const StrategySpec& spec
   switch (spec.kind) {
     case StrategySpec::Kind::Flooding: return make_flooding();
     case StrategySpec::Kind::Gossip: return make_gossip(spec.fanout, seed);
+    case StrategySpec::Kind::Plumtree: return make_plumtree(spec.graft_timeout);
   }
   return make_flooding();
 }
@@ -33,7 +36,9 @@ std::unique_ptr<PropagationStrategy> make_dissemination(const StrategySpec& spec
 }  // namespace
 
 std::string StrategySpec::describe() const {
-  std::string out = kind == Kind::Gossip ? "gossip(fanout=" + std::to_string(fanout) + ")" : name();
+  std::string out = name();
+  if (kind == Kind::Gossip) out = "gossip(fanout=" + std::to_string(fanout) + ")";
+  if (kind == Kind::Plumtree) out = "plumtree(graft_timeout=" + duration_text(graft_timeout) + ")";
   if (anti_entropy_interval > 0) out += "+anti_entropy(interval=" + duration_text(anti_entropy_interval) + ")";
   return out;
 }

@@ -11,8 +11,9 @@
 namespace herd {
 
 struct StrategySpec {
-  enum class Kind { Flooding, Gossip };
+  enum class Kind { Flooding, Gossip, Plumtree };
   static constexpr std::uint32_t kDefaultFanout = 2;
+  static constexpr Nanos kDefaultGraftTimeout = 100'000'000;  // 100 ms
   static constexpr std::uint32_t kMaxFanout = 1000;
 
   Kind kind = Kind::Flooding;
@@ -20,11 +21,14 @@ struct StrategySpec {
   // Push-pull anti-entropy around the strategy (herd/anti_entropy.h): the
   // mean time between rounds with each neighbour; 0 = off.
   Nanos anti_entropy_interval = 0;
+  // plumtree: how long an announced report may stay missing before a graft
+  Nanos graft_timeout = kDefaultGraftTimeout;
 
-  // The kind's name in files: "flooding" or "gossip".
+  // The kind's name in files: "flooding", "gossip" or "plumtree".
   const char* name() const;
   // With its parameters, as results name the strategy (so plots per strategy
-  // tell fanouts apart): "flooding" or "gossip(fanout=N)", and
+  // tell fanouts apart): "flooding", "gossip(fanout=N)" or
+  // "plumtree(graft_timeout=100ms)", and
   // "+anti_entropy(interval=1s)" after it when anti-entropy is on.
   std::string describe() const;
 

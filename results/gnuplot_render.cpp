@@ -90,15 +90,18 @@ void render_png(const PlotSpec& spec) {
     // non-zero status would only make gnuplot-iostream print its own notice.
     Gnuplot gp("gnuplot 2>" + shell_quote(err_file) + " || true");
     gp << "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
-          "  set terminal pngcairo size 1000,650 noenhanced font 'sans,10'\n"
+          "  set terminal pngcairo size 1000,720 noenhanced font 'sans,10'\n"
           "} else {\n"
-          "  set terminal png size 1000,650 noenhanced\n"
+          "  set terminal png size 1000,720 noenhanced\n"
           "}\n";
     gp << "set output " << gnuplot_quote(spec.output) << "\n";
     gp << "set title " << gnuplot_quote(spec.title) << "\n";
     gp << "set xlabel " << gnuplot_quote(spec.xlabel) << "\n";
     gp << "set ylabel " << gnuplot_quote(spec.ylabel) << "\n";
-    gp << "set grid\nset key outside right top vertical\n";
+    // The legend goes under the plot, one entry a line: labels name
+    // strategies and sweep points, and beside the plot they took half its
+    // width.
+    gp << "set grid\nset key bmargin left vertical Left reverse maxcols 1\n";
     for (const auto& s : spec.settings) gp << s << "\n";
     gp << "plot ";
     for (std::size_t i = 0; i < spec.series.size(); ++i) {

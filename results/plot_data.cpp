@@ -124,7 +124,7 @@ std::vector<SweepPlot> sweep_plots(const std::vector<StoredRun>& runs) {
 
   std::vector<SweepPlot> plots;
   for (const auto& [param, distinct] : values) {
-    if (distinct.size() < 2) continue;
+    if (distinct.size() < 2 || param == "strategy") continue;
     SweepPlot plot;
     plot.param = param;
     bool numeric = true;
@@ -174,6 +174,32 @@ std::vector<SweepPlot> sweep_plots(const std::vector<StoredRun>& runs) {
   return plots;
 }
 
+std::vector<StrategyPoint> strategy_points(const std::vector<StoredRun>& runs) {
+  std::set<std::string> strategies, scenarios;
+  for (const auto& r : runs) {
+    strategies.insert(r.info.strategy);
+    scenarios.insert(r.info.scenario_name);
+  }
+  if (strategies.size() < 2) return {};
+  struct Cell {
+    std::vector<double> messages, p99, p50;
+  };
+  std::map<std::string, Cell> cells;
+  for (const auto& r : runs) {
+    if (!r.summary.convergence_p50 || !r.summary.convergence_p99) continue;
+    std::string label = r.info.strategy;
+    if (scenarios.size() > 1) label += ", " + r.info.scenario_name;
+    Cell& c = cells[label];
+    c.messages.push_back(r.summary.messages_per_update);
+    c.p99.push_back(ms(*r.summary.convergence_p99));
+    c.p50.push_back(ms(*r.summary.convergence_p50));
+  }
+  std::vector<StrategyPoint> out;
+  for (auto& [label, c] : cells)
+    out.push_back({label, median(c.messages), median(c.p99), median(c.p50), c.messages.size()});
+  return out;
+}
+
 std::string file_safe(const std::string& name) {
   std::string out;
   for (char c : name) {
@@ -189,8 +215,11 @@ std::string run_label(const StoredRun& run) {
                       std::to_string(run.info.seed);
   if (run.info.mode != "sim") label += ", " + run.info.mode;  // a live run beside simulated ones
   json p = json::parse(run.info.sweep_point_json.empty() ? "{}" : run.info.sweep_point_json, nullptr, false);
+  // A swept strategy (or a part of it) is already in the label, as
+  // runs.strategy spells it.
   if (p.is_object())
-    for (const auto& [k, v] : p.items()) label += ", " + k + "=" + value_text(v);
+    for (const auto& [k, v] : p.items())
+      if (k != "strategy" && k.rfind("strategy.", 0) != 0) label += ", " + k + "=" + value_text(v);
   return label;
 }
 

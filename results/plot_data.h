@@ -72,10 +72,27 @@ struct SweepPlot {
 };
 
 // One plot per sweep parameter that takes at least two values across the runs
-// (from runs.sweep_point_json), ordered by parameter name. Runs without a
+// (from runs.sweep_point_json), ordered by parameter name; a sweep of the
+// whole "strategy" gets none (its values are strategies: strategy_points
+// draws them). Runs without a
 // converged update (NULL p50/p99) are left out of the medians.
 // Throws std::runtime_error if a run's sweep_point_json is not a JSON object.
 std::vector<SweepPlot> sweep_plots(const std::vector<StoredRun>& runs);
+
+// One strategy of a comparison: its runs' medians (over seeds and sweep
+// points) of update messages per update and of p99 convergence.
+struct StrategyPoint {
+  std::string label;  // runs.strategy, plus the scenario when several are mixed
+  double messages_per_update = 0;
+  double p99_ms = 0;
+  double p50_ms = 0;
+  std::size_t runs = 0;
+};
+
+// One point per distinct strategy (and scenario) among `runs`, in label
+// order, when at least two strategies appear; empty otherwise. Runs without
+// a converged update are left out (a strategy with none has no point).
+std::vector<StrategyPoint> strategy_points(const std::vector<StoredRun>& runs);
 
 // A parameter name made safe for a file name: [A-Za-z0-9._-] kept, others '_'.
 std::string file_safe(const std::string& name);

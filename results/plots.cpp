@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <cstdio>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -237,6 +238,32 @@ void plot_sweep(const SweepPlot& sweep, const std::string& path, const std::stri
   render_png(spec);
 }
 
+// Messages per update against p99 convergence, one point per strategy: the
+// trade-off a strategy comparison is about, read off one picture (lower left
+// is better on both).
+void plot_strategies(const std::vector<StrategyPoint>& points, const std::string& path, const std::string& db_path) {
+  PlotSpec spec;
+  spec.output = path;
+  spec.title = "Messages per update against p99 convergence, one point per strategy (" + db_path + ")";
+  spec.xlabel = "update messages per update (median over runs)";
+  spec.ylabel = "p99 convergence time (ms, median over runs)";
+  std::size_t color = 0;
+  for (const auto& pt : points) {
+    if (color == kMaxCurves) break;
+    ++color;
+    char p50[64];
+    std::snprintf(p50, sizeof p50, "%.0f", pt.p50_ms);
+    spec.series.push_back({pt.label + " (p50 " + p50 + " ms)", "points pt 7 ps 2 lc " + std::to_string(color),
+                           {{pt.messages_per_update, pt.p99_ms}}});
+  }
+  if (color < points.size())
+    spec.title += " - first " + std::to_string(color) + " of " + std::to_string(points.size()) + " strategies";
+  spec.settings.push_back("set xrange [0:*]");
+  spec.settings.push_back("set yrange [0:*]");
+  spec.settings.push_back("set offsets graph 0.05, graph 0.05, graph 0.05, 0");
+  render_png(spec);
+}
+
 }  // namespace
 
 std::vector<std::string> plot_all(const std::string& db_path, const std::string& dir) {
@@ -261,6 +288,11 @@ std::vector<std::string> plot_all(const std::string& db_path, const std::string&
     for (int n = 2; !names.insert(name).second; ++n) name = "sweep_" + file_safe(sweep.param) + "_" + std::to_string(n);
     path = out_path(dir, name + ".png");
     plot_sweep(sweep, path, db_path);
+    written.push_back(path);
+  }
+  if (const auto points = strategy_points(runs); !points.empty()) {
+    path = out_path(dir, "strategies.png");
+    plot_strategies(points, path, db_path);
     written.push_back(path);
   }
   return written;

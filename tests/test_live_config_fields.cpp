@@ -139,7 +139,7 @@ TEST_CASE("the strategy field: flooding with anti-entropy by default, the scenar
         "herd.json: strategy.anti_entropy: must be \"off\"");
   CHECK(error_of(p + R"({"name": "flooding", "anti_entropy": {"interval": "0s"}}})") ==
         "herd.json: strategy.anti_entropy.interval: must be from 1ms to 1h");
-  CHECK(error_of(p + R"("epidemic"})") == "herd.json: strategy: must be \"flooding\" or \"gossip\"");
+  CHECK(error_of(p + R"("epidemic"})") == "herd.json: strategy: must be \"flooding\", \"gossip\" or \"plumtree\"");
   CHECK(error_of(p + R"({"name": "gossip", "fanout": 0}})") == "herd.json: strategy.fanout: must be between 1 and 1000");
   CHECK(error_of(p + R"({"name": "flooding", "fanout": 2}})") ==
         "herd.json: strategy.fanout: only the gossip strategy takes a fanout");

@@ -68,12 +68,14 @@ TEST_CASE("handshake lines parse strictly") {
   REQUIRE(hello.ends_with("\n"));
   CHECK(wire::parse_hello(hello.substr(0, hello.size() - 1), h));
   CHECK(h.dialer == "Hill");
-  CHECK(h.version == 2);
-  CHECK(hello.starts_with("HERD-HELLO 2 "));
-  // Version 1 (UPDATE only) is still accepted; nothing else is.
+  CHECK(h.version == 3);
+  CHECK(hello.starts_with("HERD-HELLO 3 "));
+  // Versions 1 (UPDATE only) and 2 (no Plumtree) are still accepted; nothing else is.
   CHECK(wire::parse_hello("HERD-HELLO 1 Hill " + nonce, h));
   CHECK(h.version == 1);
-  for (const char* v : {"0", "3", "02", "", "+2", "21"})
+  CHECK(wire::parse_hello("HERD-HELLO 2 Hill " + nonce, h));
+  CHECK(h.version == 2);
+  for (const char* v : {"0", "4", "02", "", "+2", "21", "03"})
     CHECK_FALSE(wire::parse_hello("HERD-HELLO " + std::string(v) + " Hill " + nonce, h));
   CHECK_FALSE(wire::parse_hello("HERD-HELLO 1 Hill abc", h));
   CHECK_FALSE(wire::parse_hello("HERD-HELLO 1  Hill " + nonce, h));

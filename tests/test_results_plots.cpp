@@ -2,6 +2,8 @@
 // real PNG files through gnuplot.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -195,6 +197,44 @@ TEST_CASE("plots: a swept strategy parameter is one line per strategy, not one d
                   .integer);
 }
 
+TEST_CASE("plots: a strategy comparison is one point per strategy, messages per update against p99", "[results][plots]") {
+  auto with_messages = [](StoredRun r, double m) {
+    r.summary.messages_per_update = m;
+    return r;
+  };
+  const std::vector<StoredRun> runs = {
+      with_messages(stored(1, "flooding", R"({"strategy":"flooding"})", 10'000'000, 40'000'000), 600),
+      with_messages(stored(2, "flooding", R"({"strategy":"flooding"})", 20'000'000, 60'000'000), 500),
+      with_messages(stored(3, "plumtree(graft_timeout=100ms)", R"({"strategy":"plumtree"})", 30'000'000, 90'000'000), 99),
+      with_messages(stored(4, "gossip(fanout=3)", R"({"strategy":{"name":"gossip","fanout":3}})", std::nullopt,
+                           std::nullopt), 300),  // never converged: no point
+  };
+  const auto points = strategy_points(runs);
+  REQUIRE(points.size() == 2);
+  CHECK(points[0].label == "flooding");
+  CHECK(points[0].messages_per_update == 550);
+  CHECK(points[0].p99_ms == 50);
+  CHECK(points[0].p50_ms == 15);
+  CHECK(points[0].runs == 2);
+  CHECK(points[1].label == "plumtree(graft_timeout=100ms)");
+  CHECK(points[1].messages_per_update == 99);
+  // The whole-strategy sweep draws no category plot of its own.
+  CHECK(sweep_plots(runs).empty());
+  // One strategy alone is no comparison.
+  CHECK(strategy_points({runs[0], runs[1]}).empty());
+}
+
+TEST_CASE("plots: plot_all draws strategies.png when runs differ in strategy", "[results][plots]") {
+  TempDir dir;
+  const std::string db = dir.file("strategies.db");
+  write_run(db, partition_run("flooding", R"({"strategy":"flooding"})", 1, 50));
+  write_run(db, partition_run("plumtree(graft_timeout=100ms)", R"({"strategy":"plumtree"})", 1, 50));
+  const auto written = plot_all(db, dir.file("p"));
+  CHECK(std::find(written.begin(), written.end(), dir.file("p/strategies.png")) != written.end());
+  CHECK(std::none_of(written.begin(), written.end(), [](const std::string& f) { return f.find("sweep_") != std::string::npos; }));
+  CHECK(is_png(dir.file("p/strategies.png")));
+}
+
 TEST_CASE("plots: a malformed sweep point is reported with its run id", "[results][plots]") {
   CHECK_THROWS_WITH(sweep_plots({stored(9, "flooding", "[1,2]", 1, 1)}),
                     Contains("run 9") && Contains("not a JSON object"));
@@ -202,6 +242,9 @@ TEST_CASE("plots: a malformed sweep point is reported with its run id", "[result
 
 TEST_CASE("plots: run labels and file-safe names", "[results][plots]") {
   CHECK(run_label(stored(3, "flooding", R"({"fanout":3})", 1, 1)) == "run 3: flooding, seed 0, fanout=3");
+  // A swept strategy is in the label once, as runs.strategy spells it.
+  CHECK(run_label(stored(5, "gossip(fanout=3)", R"({"strategy":{"name":"gossip","fanout":3},"strategy.x":1,"loss":0.1})", 1, 1)) ==
+        "run 5: gossip(fanout=3), seed 0, loss=0.1");
   StoredRun live = stored(4, "flooding", "{}", 1, 1);
   live.info.mode = "live";
   CHECK(run_label(live) == "run 4: flooding, seed 0, live");
@@ -244,7 +287,8 @@ TEST_CASE("plots: more runs than curves are pooled per strategy and still plotte
     write_run(db, partition_run(seed % 2 ? "flooding" : "gossip", R"({"fanout":)" + std::to_string(seed % 3) + "}",
                                 seed, 10));
   const auto written = plot_all(db, dir.path().string());
-  REQUIRE(written.size() == 5);
+  REQUIRE(written.size() == 6);  // CDF, coverage, reach, consistency, the fanout sweep, strategies
+  CHECK(written.back() == dir.file("strategies.png"));
   for (const auto& f : written) CHECK(is_png(f));
 }
 

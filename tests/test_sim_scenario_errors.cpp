@@ -176,12 +176,32 @@ TEST_CASE("strategy: gossip takes a fanout, flooding does not") {
   CHECK(plain.fanout == 2);
   CHECK(parse_scenario_text(base(R"("strategy": {"name": "flooding"})"), "ok.json")[0].strategy.kind == Kind::Flooding);
   expect_error(base(R"("strategy": 3)"), "strategy", "expected an object, got number");
-  expect_error(base(R"("strategy": {"name": "gossip", "fan": 3})"), "strategy.fan", "unknown field (expected one of: name, fanout, anti_entropy)");
+  expect_error(base(R"("strategy": {"name": "gossip", "fan": 3})"), "strategy.fan", "unknown field (expected one of: name, fanout, graft_timeout, anti_entropy)");
   expect_error(base(R"("strategy": {"fanout": 3})"), "strategy.name", "missing required field");
   expect_error(base(R"("strategy": {"name": "gossip", "fanout": 0})"), "strategy.fanout", "must be from 1 to 1000");
   expect_error(base(R"("strategy": {"name": "flooding", "fanout": 2})"), "strategy.fanout",
                "only the gossip strategy takes a fanout");
-  expect_error(base(R"("strategy": "epidemic")"), "strategy", "'epidemic' is not one of: flooding, gossip");
+  expect_error(base(R"("strategy": "epidemic")"), "strategy", "'epidemic' is not one of: flooding, gossip, plumtree");
+}
+
+TEST_CASE("strategy: plumtree takes a graft timeout, the others do not") {
+  using Kind = herd::StrategySpec::Kind;
+  const auto pt = parse_scenario_text(base(R"("strategy": {"name": "plumtree", "graft_timeout": "250ms"})"), "ok.json")[0].strategy;
+  CHECK(pt.kind == Kind::Plumtree);
+  CHECK(pt.graft_timeout == 250'000'000);
+  CHECK(pt.describe() == "plumtree(graft_timeout=250ms)");
+  const auto plain = parse_scenario_text(base(R"("strategy": "plumtree")"), "ok.json")[0].strategy;
+  CHECK(plain.graft_timeout == herd::StrategySpec::kDefaultGraftTimeout);
+  const auto ae = parse_scenario_text(
+      base(R"("strategy": {"name": "plumtree", "anti_entropy": {"interval": "1s"}})"), "ok.json")[0].strategy;
+  CHECK(ae.describe() == "plumtree(graft_timeout=100ms)+anti_entropy(interval=1s)");
+  CHECK(herd::make_strategy(ae, 1)->name() == "plumtree+anti_entropy");
+  expect_error(base(R"("strategy": {"name": "gossip", "graft_timeout": "1s"})"), "strategy.graft_timeout",
+               "only the plumtree strategy takes a graft_timeout");
+  expect_error(base(R"("strategy": {"name": "plumtree", "graft_timeout": "0s"})"), "strategy.graft_timeout",
+               "must be from 1us to 60s");
+  expect_error(base(R"("strategy": {"name": "plumtree", "fanout": 2})"), "strategy.fanout",
+               "only the gossip strategy takes a fanout");
 }
 
 TEST_CASE("strategy: anti-entropy wraps flooding or gossip, with an interval") {

@@ -115,6 +115,11 @@ void NodeHost::peer_line(PeerId from, std::string_view line, const std::string& 
                " link (UPDATE only); ignored");
     return;
   }
+  if (version < 3 && is_plumtree(m.kind)) {
+    log_.event(who + " sent a Plumtree line on a protocol version " + std::to_string(version) +
+               " link (no Plumtree lines before version 3); ignored");
+    return;
+  }
   node_->on_peer_message(from, m);
 }
 

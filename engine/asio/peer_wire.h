@@ -1,7 +1,8 @@
 #pragma once
 // The handshake lines of the peer protocol (docs/peer-protocol.md). After the
 // handshake, the dialer sends peer messages (herd/peer_message.h): on a
-// version-1 link only UPDATE lines, on a version-2 link anti-entropy lines too.
+// version-1 link only UPDATE lines, on a version-2 link anti-entropy lines
+// too, on a version-3 link Plumtree's lines as well.
 // Pure text functions; formatted lines end with '\n', parsed ones do not.
 #include <string>
 #include <string_view>
@@ -11,8 +12,9 @@ namespace herd::live::wire {
 inline constexpr std::string_view kWelcome = "HERD-WELCOME";
 inline constexpr std::string_view kDenied = "HERD-DENIED";
 // The version this server dials with; acceptors take kMinVersion..kVersion
-// (a server from before anti-entropy dials with 1 and sends only UPDATE).
-inline constexpr int kVersion = 2;
+// (a server from before anti-entropy dials with 1 and sends only UPDATE;
+// one from before Plumtree dials with 2).
+inline constexpr int kVersion = 3;
 inline constexpr int kMinVersion = 1;
 
 struct Hello {
