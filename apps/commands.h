@@ -12,5 +12,6 @@ int cmd_up(int argc, char** argv);
 int cmd_export(int argc, char** argv);
 int cmd_report(int argc, char** argv);
 int cmd_diff(int argc, char** argv);
+int cmd_explore(int argc, char** argv);
 
 }  // namespace herd::apps

@@ -22,6 +22,7 @@ constexpr Command kCommands[] = {
     {"export", herd::apps::cmd_export, "write one table of a results file as CSV or JSON (for pandas, R, spreadsheets)"},
     {"report", herd::apps::cmd_report, "list the runs in a results file with their summaries (table or JSON)"},
     {"sim", herd::apps::cmd_sim, "run a scenario file on the deterministic simulator"},
+    {"explore", herd::apps::cmd_explore, "check invariants on seeded random scenarios, shrinking any violation"},
     {"live", herd::apps::cmd_live, "run a scenario's topology and workload on real servers on loopback"},
     {"serve", herd::apps::cmd_serve, "run one server of a live herd (herd serve --config FILE --name NAME)"},
     {"up", herd::apps::cmd_up, "start every server of a live herd as processes (herd up --config FILE)"},

@@ -73,7 +73,7 @@ RunOutcome run_scenario(const sim::Scenario& s, std::uint64_t seed, const RunOpt
   const auto wall_start = std::chrono::steady_clock::now();
   const GeneratedTopology gen = scenario_topology(s, seed);
   Harness harness(s, seed, gen.topology, {options.progress, false});
-  VirtualWorld world(gen.topology, network_config(s, seed), harness);
+  VirtualWorld world(gen.topology, network_config(s, seed), harness, options.tap);
   configure(world.network(), s, seed, gen.topology);
   RunOutcome out;
   out.record = harness.run(world);

@@ -10,6 +10,7 @@
 #include <functional>
 #include <string>
 
+#include "engine/virtual/network_observer.h"
 #include "engine/virtual/virtual_network.h"
 #include "results/run_record.h"
 #include "sim/scenario.h"
@@ -21,6 +22,8 @@ struct RunOptions {
   std::function<void(double)> progress;
   // Called once the run ends, before teardown: lets tests look at the nodes.
   std::function<void(virt::VirtualNetwork&)> at_end;
+  // Sees every report a node accepted or refused (herd explore's checks).
+  virt::NetworkObserver* tap = nullptr;
 };
 
 struct RunOutcome {

@@ -16,8 +16,9 @@ double thread_cpu_seconds() {
 
 }  // namespace
 
-VirtualWorld::VirtualWorld(const Topology& topo, virt::NetworkConfig config, WorldEvents& events)
-    : topo_(topo), events_(events) {
+VirtualWorld::VirtualWorld(const Topology& topo, virt::NetworkConfig config, WorldEvents& events,
+                           virt::NetworkObserver* tap)
+    : topo_(topo), events_(events), tap_(tap) {
   config.due = [&events](std::uint32_t token) { events.due(token); };
   virt::NetworkObserver& self = *this;
   net_ = std::make_unique<virt::VirtualNetwork>(topo, std::move(config), self);
@@ -74,11 +75,17 @@ results::LinkRow VirtualWorld::link_row(std::size_t link) const {
 
 void VirtualWorld::client_report(std::uint32_t node, const ReportRef& r, bool stored, const Report* previous) {
   events_.client_report(node, r, stored, previous, net_->now());
+  if (tap_) tap_->client_report(node, r, stored, previous);
 }
 
-void VirtualWorld::peer_report(std::uint32_t node, PeerId, const PeerMessage& m, bool stored, const Report* previous) {
-  if (m.kind == PeerMessage::Kind::Repair) return events_.repair_report(node, m.report, stored, previous, net_->now());
-  events_.peer_report(node, m.report, m.hops, stored, previous, net_->now());
+void VirtualWorld::peer_report(std::uint32_t node, PeerId from, const PeerMessage& m, bool stored,
+                               const Report* previous) {
+  if (m.kind == PeerMessage::Kind::Repair) {
+    events_.repair_report(node, m.report, stored, previous, net_->now());
+  } else {
+    events_.peer_report(node, m.report, m.hops, stored, previous, net_->now());
+  }
+  if (tap_) tap_->peer_report(node, from, m, stored, previous);
 }
 
 void VirtualWorld::whatsat(std::uint32_t node, ClientId, const Report& served) {

@@ -13,7 +13,10 @@ namespace herd::harness {
 class VirtualWorld final : public World, private virt::NetworkObserver {
  public:
   // `config.due` is set here (to events.due); the rest is the caller's.
-  VirtualWorld(const Topology& topo, virt::NetworkConfig config, WorldEvents& events);
+  // `tap`, when set, sees every report a node accepted or refused too (after
+  // the harness), e.g. for herd explore's invariants.
+  VirtualWorld(const Topology& topo, virt::NetworkConfig config, WorldEvents& events,
+               virt::NetworkObserver* tap = nullptr);
 
   virt::VirtualNetwork& network() { return *net_; }
 
@@ -45,6 +48,7 @@ class VirtualWorld final : public World, private virt::NetworkObserver {
 
   const Topology& topo_;
   WorldEvents& events_;
+  virt::NetworkObserver* tap_;
   std::unique_ptr<virt::VirtualNetwork> net_;
   double loop_seconds_ = 0, loop_cpu_seconds_ = 0;
 };

@@ -63,6 +63,11 @@ void read_generated(const FieldReader& r, const json& j, const std::string& path
     if (t.k % 2 != 0) r.fail(R::child(path, "k"), "must be even (each node links to k/2 on each side)");
     if (t.k >= t.n) r.fail(R::child(path, "k"), "must be less than n");
     t.p = r.number(r.required(j, path, "p"), R::child(path, "p"), 0, 1);
+    // With k = n - 1 the lattice is complete: a link has nowhere to be
+    // rewired to, and Boost's generator would search forever (found by
+    // herd explore, seed 742).
+    if (t.p > 0 && t.k + 1 >= t.n)
+      r.fail(R::child(path, "k"), "must be less than n - 1 when p > 0 (with k = n - 1 no link can be rewired)");
     read_connect();
   } else {  // scale_free
     r.object(j, path, {"kind", "n", "m"});

@@ -86,6 +86,10 @@ TEST_CASE("values out of range") {
   expect_error(base(R"("duration": "0s")"), "duration", "must be positive");
   expect_error(base(R"("topology": {"kind": "small_world", "n": 100, "k": 5, "p": 0.1})"), "topology.k",
                "must be even");
+  // A complete lattice cannot be rewired (Boost's generator would never return).
+  expect_error(base(R"("topology": {"kind": "small_world", "n": 5, "k": 4, "p": 0.4})"), "topology.k",
+               "must be less than n - 1 when p > 0");
+  CHECK_NOTHROW(parse_scenario_text(base(R"("topology": {"kind": "small_world", "n": 5, "k": 4, "p": 0})"), "ok.json"));
   expect_error(base(R"("faults": [{"at": "11s", "kind": "crash", "node": "Hill"}])"), "faults[0].at",
                "after the scenario's duration");
 }
