@@ -50,7 +50,8 @@ const json& FieldReader::object(const json& j, const std::string& path, std::ini
 }
 
 void FieldReader::only_keys(const json& obj, const std::string& path, std::initializer_list<const char*> allowed) const {
-  for (const auto& [key, value] : obj.items()) {
+  for (const auto& item : obj.items()) {
+    const std::string& key = item.key();  // a plain reference: clang 14 cannot capture structured bindings
     const bool known = std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; });
     if (known) continue;
     fail(child(path, key), explained() ? "unknown field (expected one of: " + list_of(allowed, false) + ")"

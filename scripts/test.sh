@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The README's test command: install what is missing, build, run every test.
+# The README's test command: install what is missing, build, run every test
+# (then the sanitizer build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
@@ -13,3 +14,7 @@ else
   echo "herd: tests failed (log: $log)" >&2
   exit 1
 fi
+# The same tests under ASan and UBSan
+# (docs/development.md). HERD_SKIP_SANITIZE=1 skips it.
+[ "${HERD_SKIP_SANITIZE:-0}" = 1 ] || bash scripts/sanitize.sh
+
