@@ -18,3 +18,6 @@ fi
 # (docs/development.md). HERD_SKIP_SANITIZE=1 skips it.
 [ "${HERD_SKIP_SANITIZE:-0}" = 1 ] || bash scripts/sanitize.sh
 
+# Each libFuzzer target for a short, bounded time (docs/development.md).
+# HERD_SKIP_FUZZ=1 skips it.
+[ "${HERD_SKIP_FUZZ:-0}" = 1 ] || bash scripts/fuzz.sh 20
