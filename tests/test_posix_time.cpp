@@ -47,4 +47,11 @@ TEST_CASE("time differences round-trip through their text") {
   CHECK_FALSE(parse_time_diff("0.000000000").has_value());  // sign is mandatory
   CHECK_FALSE(parse_time_diff("+0.00000000").has_value());  // exactly nine decimals
   CHECK_FALSE(parse_time_diff("+0").has_value());
+  // Only the one text format_time_diff writes for each value: an AT line
+  // rebuilt from these would differ from the one received (found by fuzzing).
+  CHECK_FALSE(parse_time_diff("+02.003545398").has_value());
+  CHECK_FALSE(parse_time_diff("+00.000000001").has_value());
+  CHECK_FALSE(parse_time_diff("-0.000000000").has_value());
+  CHECK(parse_time_diff("+10.000000000") == herd::Nanos{10'000'000'000});
+  CHECK(parse_time_diff("-0.000000001") == herd::Nanos{-1});
 }
