@@ -60,7 +60,7 @@ long now_ms() {
 }
 
 // The line a readiness probe sends; a herd server answers an unknown
-// command with "? " and the line (PROTOCOL.md), which a squatter on the port does not.
+// command with "? " and the line (docs/protocol.md), which a squatter on the port does not.
 constexpr std::string_view kProbe = "HERD-UP-PROBE";
 
 // True once a herd server answers at host:port. Accepting the connection is

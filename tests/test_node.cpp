@@ -10,7 +10,7 @@ using namespace herd;
 using memory::MemoryNetwork;
 
 namespace {
-// 1621464828.223371889: the server's clock in PROTOCOL.md's example.
+// 1621464828.223371889: the server's clock in docs/protocol.md's example.
 constexpr Nanos kNow = 1621464828223371889;
 const std::string kIamat = "IAMAT kiwi.cs.ucla.edu +34.068930-118.445127 1621464827.959498503";
 const std::string kAt = "AT Hill +0.263873386 kiwi.cs.ucla.edu +34.068930-118.445127 1621464827.959498503";

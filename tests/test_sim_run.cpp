@@ -109,7 +109,7 @@ TEST_CASE("golden: goloman at constant 10 ms converges in eccentricity x 10 ms")
     "clients": {"count": 8, "report_interval": "1s", "servers": "moving", "stop": "9s"}
   })");
   const auto& rec = out.record;
-  // By hand from PROTOCOL.md's links: Goloman, Holiday and Wilkes reach all
+  // By hand from docs/protocol.md's links: Goloman, Holiday and Wilkes reach all
   // in 2 hops; Hands and Welsh are 3 apart.
   const std::map<std::string, Nanos> expected = {
       {"Goloman", 20 * kMs}, {"Hands", 30 * kMs}, {"Holiday", 20 * kMs}, {"Welsh", 30 * kMs}, {"Wilkes", 20 * kMs}};

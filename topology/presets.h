@@ -1,5 +1,5 @@
 #pragma once
-// The classic five-server herds of PROTOCOL.md, as names and undirected links.
+// The classic five-server herds of docs/protocol.md, as names and undirected links.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,7 +10,7 @@ namespace herd {
 
 struct Preset {
   std::string name;
-  std::vector<std::string> servers;  // in the order PROTOCOL.md lists them
+  std::vector<std::string> servers;  // in the order docs/protocol.md lists them
   std::vector<std::pair<std::string, std::string>> links;
 };
 

@@ -2,7 +2,7 @@
 // A persistent client connection to a herd server that pipelines commands:
 // send() queues a line and returns at once; replies are read as they come,
 // matched to the commands in order (a server answers a connection's
-// commands in the order they came, PROTOCOL.md) and counted. An IAMAT's
+// commands in the order they came, docs/protocol.md) and counted. An IAMAT's
 // reply is one line; a WHATSAT's is one "? " line, or the AT line and the
 // JSON up to a blank line. Used by `herd live` (harness/live_world.cpp) and the live load
 // generator (bench/live_bench.cpp).
