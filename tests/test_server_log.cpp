@@ -404,3 +404,30 @@ TEST_CASE("server log: cost per lines() call (prints figures)", "[.bench]") {
               static_cast<unsigned long long>(log.dropped_lines()),
               static_cast<unsigned long long>(fs::file_size(log.path())));
 }
+
+TEST_CASE("server log: lines under one TimeHold share its stamp, and after it the clock is read again") {
+  const auto dir = fresh_dir("hold");
+  ServerLog log;
+  log.open(dir, "Hill", LogOptions{});
+  {
+    const ServerLog::TimeHold hold(log);
+    log.lines("client#1", '<', "IAMAT a +1+2 1\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    {
+      const ServerLog::TimeHold inner(log);  // nested: still the outer hold's time
+      log.lines("client#1", '>', "AT Hill +0.000000001 a +1+2 1\n");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    log.event("an event under the hold");
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(3));
+  log.lines("client#1", '<', "IAMAT b +1+2 2\n");
+  log.sync();
+  const auto lines = split_lines(read_file(log.path()));
+  REQUIRE(lines.size() == 4);
+  const auto stamp = [](const std::string& l) { return l.substr(0, l.find(' ')); };
+  CHECK(stamp(lines[0]).size() == 27);  // YYYY-MM-DDTHH:MM:SS.uuuuuuZ
+  CHECK(stamp(lines[1]) == stamp(lines[0]));
+  CHECK(stamp(lines[2]) == stamp(lines[0]));
+  CHECK(stamp(lines[3]) > stamp(lines[0]));  // read after the hold: 3 ms+ later
+}

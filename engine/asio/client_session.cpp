@@ -85,6 +85,8 @@ void ClientSession::process_input() {
 void ClientSession::on_read(const boost::system::error_code& ec, std::size_t n) {
   reading_ = false;
   if (closed_) return;
+  // What this read brings in and what is sent in answer share one stamp.
+  const ServerLog::TimeHold hold(host_.log());
   if (ec) {
     if (ec == asio::error::eof) {
       // Half-close: answer every line received, then the node closes us.

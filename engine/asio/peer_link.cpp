@@ -112,6 +112,7 @@ void PeerLink::read() {
   socket_.async_read_some(asio::buffer(rbuf_.get(), kReadChunk),
                           [self = shared_from_this(), gen](const boost::system::error_code& ec, std::size_t n) {
                             if (gen != self->generation_) return;
+                            const ServerLog::TimeHold hold(self->host_.log());
                             if (ec) {
                               self->drop(ec == asio::error::eof ? std::string("closed by the peer")
                                                                 : "read failed: " + ec.message());

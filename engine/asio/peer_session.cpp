@@ -40,6 +40,7 @@ void PeerSession::read() {
   socket_.async_read_some(asio::buffer(rbuf_.get(), kReadChunk),
                           [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
                             if (self->state_ == State::Closed) return;
+                            const ServerLog::TimeHold hold(self->host_.log());
                             if (ec) {
                               self->close(ec == asio::error::eof ? std::string("closed by the peer")
                                                                  : "read failed: " + ec.message());

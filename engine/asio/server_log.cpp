@@ -14,26 +14,35 @@ namespace herd::live {
 
 namespace {
 
-// Appends "YYYY-MM-DDTHH:MM:SS.uuuuuuZ ": the seconds formatted once per
-// second into `prefix` (strftime is slow), the microseconds by hand
-// (snprintf was a third of a line's cost).
-void append_time(std::string& out, long long& cached_sec, char (&prefix)[32]) {
+// Writes "YYYY-MM-DDTHH:MM:SS.uuuuuuZ " (kStampBytes) to `out`: the seconds
+// formatted once per second into `prefix` (strftime is slow), the
+// microseconds by hand (snprintf was a third of a line's cost).
+constexpr std::size_t kStampBytes = 28;
+void format_time(char* out, long long& cached_sec, char (&prefix)[32]) {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
   if (ts.tv_sec != cached_sec) {
     cached_sec = ts.tv_sec;
     std::tm tm{};
     gmtime_r(&ts.tv_sec, &tm);
-    std::strftime(prefix, sizeof prefix, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (std::strftime(prefix, sizeof prefix, "%Y-%m-%dT%H:%M:%S", &tm) != 19) std::memset(prefix, '?', 19);
   }
-  char frac[9] = {'.', '0', '0', '0', '0', '0', '0', 'Z', ' '};
+  std::memcpy(out, prefix, 19);
+  char* frac = out + 19;
+  frac[0] = '.';
   auto us = static_cast<unsigned>(ts.tv_nsec / 1000);
   for (int i = 6; i >= 1; --i) {
     frac[i] = static_cast<char>('0' + us % 10);
     us /= 10;
   }
-  out.append(prefix);
-  out.append(frac, sizeof frac);
+  frac[7] = 'Z';
+  frac[8] = ' ';
+}
+
+void append_time(std::string& out, long long& cached_sec, char (&prefix)[32]) {
+  char stamp[kStampBytes];
+  format_time(stamp, cached_sec, prefix);
+  out.append(stamp, kStampBytes);
 }
 
 std::uint64_t count_lines(std::string_view text) {
@@ -103,7 +112,14 @@ void ServerLog::close() {
 
 // ---- the server's thread --------------------------------------------------
 
-void ServerLog::stamp() { append_time(buf_, cached_sec_, cached_prefix_); }
+void ServerLog::stamp() {
+  if (holds_ == 0) return append_time(buf_, cached_sec_, cached_prefix_);
+  if (!held_valid_) {
+    format_time(held_stamp_, cached_sec_, cached_prefix_);
+    held_valid_ = true;
+  }
+  buf_.append(held_stamp_, kStampBytes);
+}
 
 void ServerLog::lines(std::string_view who, char dir, std::string_view text) {
   if (!lines_enabled()) return;
