@@ -45,6 +45,8 @@ const CommandHelp kHelp{
     "                  an update at latency x its BFS distance, with that many hops\n"
     "  newest-wins     no server replaces a report with an older one\n"
     "  causality       no server stores an update before issue + distance x the least latency\n"
+    "  metrics-agree   per update: exact_reached <= reached <= reachable, and exact\n"
+    "                  convergence (this very update) never before convergence (it or newer)\n"
     "  flooding-bound  plain flooding without restarts sends <= 2|E| - (|V| - 1) per update\n"
     "  convergence     with anti-entropy, after the last fault and a settle time, every server\n"
     "                  holds every client's newest report any server holds\n"

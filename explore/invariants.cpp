@@ -172,6 +172,21 @@ std::optional<Violation> check_scenario(const nlohmann::json& scenario) {
     }
   }
 
+  // The two convergence definitions agree: a server that stored this very
+  // update holds it or a newer one, so exact counts never pass the covering
+  // ones and exact convergence is never earlier.
+  for (const auto& u : rec.updates) {
+    const bool counts = u.exact_reached <= u.reached && u.reached <= u.reachable;
+    const bool times = !u.exact_convergence || (u.convergence && *u.convergence <= *u.exact_convergence);
+    if (!counts || !times) {
+      return Violation{"metrics-agree",
+                       "update " + std::to_string(u.id) + ": exact_reached " + std::to_string(u.exact_reached) +
+                           ", reached " + std::to_string(u.reached) + ", reachable " + std::to_string(u.reachable) +
+                           (u.exact_convergence ? ", exact convergence " + ms_text(*u.exact_convergence) : "") +
+                           (u.convergence ? ", convergence " + ms_text(*u.convergence) : ", never converged")};
+    }
+  }
+
   const bool flooding = s.strategy.kind == StrategySpec::Kind::Flooding && !anti_entropy;
   bool restarts = false;
   for (const auto& f : s.faults) restarts = restarts || f.kind == sim::FaultKind::Restart;

@@ -38,31 +38,43 @@ std::string out_path(const std::string& dir, const std::string& name) { return (
 
 // One curve per run while they fit; beyond kMaxCurves runs, one per strategy
 // (pooling its runs' convergence times), so a big sweep still reads.
-bool plot_cdf(Reader& reader, const std::vector<StoredRun>& runs, const std::string& dir, std::string& written) {
+// `exact`: convergence of the very update (a newer report does not count).
+bool plot_cdf(Reader& reader, const std::vector<StoredRun>& runs, const std::string& dir, bool exact,
+              std::string& written) {
   PlotSpec spec;
-  spec.output = out_path(dir, "convergence_cdf.png");
-  spec.title = "Convergence time CDF (" + reader.path() + ")";
-  spec.xlabel = "convergence time (ms): until every server reachable from the origin holds the update";
+  spec.output = out_path(dir, exact ? "exact_convergence_cdf.png" : "convergence_cdf.png");
+  spec.title = std::string(exact ? "Exact convergence time CDF" : "Convergence time CDF") + " (" + reader.path() + ")";
+  spec.xlabel = exact ? "exact convergence time (ms): until every server reachable from the origin stored this very update"
+                      : "convergence time (ms): until every server reachable from the origin holds the update or a "
+                        "newer report of its client";
   spec.ylabel = "fraction of updates converged";
   spec.settings.push_back("set yrange [0:1.05]");
   double lo = 0, hi = 0;
   bool any = false;
+  // Curve k keeps colour k whether or not earlier ones are empty, so a run
+  // has the same colour in both CDF plots.
+  std::size_t slot = 0;
+  std::vector<std::string> none;  // curves with no converged update
   auto add = [&](std::string title, const std::vector<Nanos>& times, std::uint64_t total) {
     auto pts = convergence_cdf(times, total);
-    if (pts.empty()) return;
+    const std::string style = "steps lw 2 lt " + std::to_string(++slot);
+    if (pts.empty()) {
+      none.push_back(title);
+      return;
+    }
     const double first = pts.front().first, last = pts.back().first;
     lo = any ? std::min(lo, first) : first;
     hi = any ? std::max(hi, last) : last;
     any = true;
-    spec.series.push_back({std::move(title), "steps lw 2", std::move(pts)});
+    spec.series.push_back({std::move(title), style, std::move(pts)});
   };
   if (runs.size() <= kMaxCurves) {
-    for (const auto& r : runs) add(run_label(r), reader.convergence_times(r.id), r.summary.updates);
+    for (const auto& r : runs) add(run_label(r), reader.convergence_times(r.id, exact), r.summary.updates);
   } else {
     std::map<std::string, std::tuple<std::vector<Nanos>, std::uint64_t, std::size_t>> by_strategy;
     for (const auto& r : runs) {
       auto& [times, total, count] = by_strategy[r.info.strategy];
-      const auto t = reader.convergence_times(r.id);
+      const auto t = reader.convergence_times(r.id, exact);
       times.insert(times.end(), t.begin(), t.end());
       total += r.summary.updates;
       ++count;
@@ -76,6 +88,11 @@ bool plot_cdf(Reader& reader, const std::vector<StoredRun>& runs, const std::str
     }
   }
   if (!any) return false;
+  if (!none.empty()) {
+    std::string text = "no update converged: ";
+    for (std::size_t i = 0; i < none.size(); ++i) text += (i ? "; " : "") + none[i];
+    spec.title += " - " + text;
+  }
   maybe_log_x(spec, lo, hi, 30);  // a long tail would squash the body of the curve
   render_png(spec);
   written = spec.output;
@@ -277,7 +294,8 @@ std::vector<std::string> plot_all(const std::string& db_path, const std::string&
   }
   std::vector<std::string> written;
   std::string path;
-  if (plot_cdf(reader, runs, dir, path)) written.push_back(path);
+  if (plot_cdf(reader, runs, dir, false, path)) written.push_back(path);
+  if (plot_cdf(reader, runs, dir, true, path)) written.push_back(path);
   if (plot_coverage(reader, runs, dir, path)) written.push_back(path);
   if (plot_reach(reader, runs, dir, path)) written.push_back(path);
   if (plot_consistency(reader, runs, dir, path)) written.push_back(path);

@@ -23,7 +23,9 @@ constexpr const char* kRunColumns =
     " r.topology, r.code_version, r.created_at, r.duration_ns,"
     " s.updates, s.converged_updates, s.convergence_p50_ns, s.convergence_p90_ns, s.convergence_p99_ns,"
     " s.convergence_max_ns, s.coverage, s.messages_per_update, s.duplicate_ratio, s.reads,"
-    " s.stale_read_fraction, s.events_processed, s.wall_seconds, s.peak_rss_bytes";
+    " s.stale_read_fraction, s.events_processed, s.wall_seconds, s.peak_rss_bytes, s.exact_converged_updates,"
+    " s.exact_convergence_p50_ns, s.exact_convergence_p90_ns, s.exact_convergence_p99_ns,"
+    " s.exact_convergence_max_ns";
 
 StoredRun stored_run(const sqlite::Stmt& st) {
   StoredRun r;
@@ -54,6 +56,11 @@ StoredRun stored_run(const sqlite::Stmt& st) {
   s.events_processed = u64(st, 23);
   s.wall_seconds = st.real(24);
   s.peak_rss_bytes = u64(st, 25);
+  s.exact_converged_updates = u64(st, 26);
+  s.exact_convergence_p50 = opt_nanos(st, 27);
+  s.exact_convergence_p90 = opt_nanos(st, 28);
+  s.exact_convergence_p99 = opt_nanos(st, 29);
+  s.exact_convergence_max = opt_nanos(st, 30);
   return r;
 }
 
@@ -102,12 +109,13 @@ RunRecord Reader::load_run(std::int64_t id) {
   rec.faults = faults(id);
   {
     sqlite::Stmt st(*db_,
-                    "SELECT id, client, origin, issued_at_ns, reachable, reached, convergence_ns, sampled"
+                    "SELECT id, client, origin, issued_at_ns, reachable, reached, convergence_ns, sampled,"
+                    " exact_reached, exact_convergence_ns"
                     " FROM updates WHERE run_id = ?1 ORDER BY id");
     st.bind(1, id);
     while (st.step()) {
       rec.updates.push_back({u64(st, 0), st.text(1), u32(st, 2), st.int64(3), u32(st, 4), u32(st, 5),
-                             opt_nanos(st, 6), st.int64(7) != 0});
+                             opt_nanos(st, 6), st.int64(7) != 0, u32(st, 8), opt_nanos(st, 9)});
     }
   }
   {
@@ -127,10 +135,11 @@ RunRecord Reader::load_run(std::int64_t id) {
   return rec;
 }
 
-std::vector<Nanos> Reader::convergence_times(std::int64_t id) {
-  sqlite::Stmt st(*db_,
-                  "SELECT convergence_ns FROM updates WHERE run_id = ?1 AND convergence_ns IS NOT NULL"
-                  " ORDER BY convergence_ns");
+std::vector<Nanos> Reader::convergence_times(std::int64_t id, bool exact) {
+  sqlite::Stmt st(*db_, exact ? "SELECT exact_convergence_ns FROM updates WHERE run_id = ?1 AND"
+                                " exact_convergence_ns IS NOT NULL ORDER BY exact_convergence_ns"
+                              : "SELECT convergence_ns FROM updates WHERE run_id = ?1 AND convergence_ns IS NOT NULL"
+                                " ORDER BY convergence_ns");
   st.bind(1, id);
   std::vector<Nanos> out;
   while (st.step()) out.push_back(st.int64(0));

@@ -52,8 +52,10 @@ class Reader {
   // Every table's rows for one run, in the order they were written. Throws if
   // there is no run `id`.
   RunRecord load_run(std::int64_t id);
-  // The convergence times of the run's converged updates, ascending.
-  std::vector<Nanos> convergence_times(std::int64_t id);
+  // The convergence times of the run's converged updates, ascending: until
+  // each reachable server held the update or a newer one, or with `exact`
+  // this very update (updates.exact_convergence_ns).
+  std::vector<Nanos> convergence_times(std::int64_t id, bool exact = false);
   std::vector<CoverageSample> coverage(std::int64_t id);
   // (issued_at, reached) of every update, in issue order.
   std::vector<std::pair<Nanos, std::uint32_t>> update_reach(std::int64_t id);

@@ -33,7 +33,7 @@ struct NodeRow {
 
 struct LinkRow {
   std::uint32_t a = 0, b = 0;
-  std::string latency;  // model description, e.g. "lognormal(mu=..,sigma=..)"
+  std::string latency;  // model description, e.g. "lognormal(median=20ms,sigma=0.5)"
   double loss = 0;
 };
 
@@ -51,8 +51,14 @@ struct UpdateRow {
   Nanos issued_at = 0;          // simulated time it was accepted at the origin
   std::uint32_t reachable = 0;  // servers reachable from the origin (incl. it) at issue time
   std::uint32_t reached = 0;    // of those, how many stored this update or a newer one
-  std::optional<Nanos> convergence;  // time until all reachable servers held it; nullopt if never
+  // Time until all reachable servers held it or a newer report of the
+  // client; nullopt if never.
+  std::optional<Nanos> convergence;
   bool sampled = false;         // whether its per-node deliveries are in `deliveries`
+  std::uint32_t exact_reached = 0;  // of the reachable, how many stored this very update
+  // Time until all reachable servers stored this very update (a newer report
+  // arriving first does not count); nullopt if never.
+  std::optional<Nanos> exact_convergence;
 };
 
 // First time `node` stored update `update` (only for sampled updates).
@@ -92,6 +98,9 @@ struct Summary {
   std::uint64_t updates = 0;
   std::uint64_t converged_updates = 0;
   std::optional<Nanos> convergence_p50, convergence_p90, convergence_p99, convergence_max;
+  // The same over exact convergence (UpdateRow::exact_convergence).
+  std::uint64_t exact_converged_updates = 0;
+  std::optional<Nanos> exact_convergence_p50, exact_convergence_p90, exact_convergence_p99, exact_convergence_max;
   double coverage = 0;             // mean over updates of reached / reachable at run end
   double messages_per_update = 0;  // update messages sent / updates
   double duplicate_ratio = 0;      // deliveries that were not new / all deliveries

@@ -65,6 +65,8 @@ CREATE TABLE updates (
   reached        INTEGER NOT NULL,
   convergence_ns INTEGER,
   sampled        INTEGER NOT NULL CHECK (sampled IN (0, 1)),
+  exact_reached  INTEGER NOT NULL,
+  exact_convergence_ns INTEGER,
   PRIMARY KEY (run_id, id),
   FOREIGN KEY (run_id, origin) REFERENCES nodes(run_id, id)
 );
@@ -110,6 +112,11 @@ CREATE TABLE summary (
   convergence_p90_ns  INTEGER,
   convergence_p99_ns  INTEGER,
   convergence_max_ns  INTEGER,
+  exact_converged_updates  INTEGER NOT NULL,
+  exact_convergence_p50_ns INTEGER,
+  exact_convergence_p90_ns INTEGER,
+  exact_convergence_p99_ns INTEGER,
+  exact_convergence_max_ns INTEGER,
   coverage            REAL    NOT NULL,
   messages_per_update REAL    NOT NULL,
   duplicate_ratio     REAL    NOT NULL,

@@ -12,7 +12,8 @@ namespace herd::results {
 // PRAGMA user_version of the files this code writes. Bump it whenever a table
 // or column changes meaning; a file of another version is refused, never
 // migrated silently.
-inline constexpr std::int64_t kSchemaVersion = 2;  // 2: coverage.consistency
+// 2: coverage.consistency; 3: exact convergence (updates, summary).
+inline constexpr std::int64_t kSchemaVersion = 3;
 // PRAGMA application_id: 'HERD' in ASCII, so `file` and our own checks can tell
 // a herd results file from any other SQLite database.
 inline constexpr std::int64_t kApplicationId = 0x48455244;

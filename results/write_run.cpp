@@ -103,12 +103,16 @@ void insert_faults(sqlite::Db& db, std::int64_t run, const RunRecord& rec) {
 }
 
 void insert_updates(sqlite::Db& db, std::int64_t run, const RunRecord& rec) {
-  sqlite::Stmt st(db, "INSERT INTO updates VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  sqlite::Stmt st(db,
+                  "INSERT INTO updates (run_id, id, client, origin, issued_at_ns, reachable, reached, convergence_ns,"
+                  " sampled, exact_reached, exact_convergence_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
   for (const UpdateRow& u : rec.updates) {
     st.bind(1, run).bind(2, checked(u.id, db, "updates.id")).bind(3, u.client).bind(4, std::int64_t{u.origin});
     st.bind(5, std::int64_t{u.issued_at}).bind(6, std::int64_t{u.reachable}).bind(7, std::int64_t{u.reached});
     st.bind(8, u.convergence ? std::optional<std::int64_t>(*u.convergence) : std::nullopt);
     st.bind(9, std::int64_t{u.sampled ? 1 : 0});
+    st.bind(10, std::int64_t{u.exact_reached});
+    st.bind(11, u.exact_convergence ? std::optional<std::int64_t>(*u.exact_convergence) : std::nullopt);
     st.run();
   }
 }
@@ -153,8 +157,12 @@ void insert_summary(sqlite::Db& db, std::int64_t run, const Summary& s) {
     return v ? std::optional<std::int64_t>(*v) : std::optional<std::int64_t>();
   };
   sqlite::Stmt st(db,
-                  "INSERT INTO summary VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-                  " ?15)");
+                  "INSERT INTO summary (run_id, updates, converged_updates, convergence_p50_ns, convergence_p90_ns,"
+                  " convergence_p99_ns, convergence_max_ns, coverage, messages_per_update, duplicate_ratio, reads,"
+                  " stale_read_fraction, events_processed, wall_seconds, peak_rss_bytes, exact_converged_updates,"
+                  " exact_convergence_p50_ns, exact_convergence_p90_ns, exact_convergence_p99_ns,"
+                  " exact_convergence_max_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+                  " ?15, ?16, ?17, ?18, ?19, ?20)");
   st.bind(1, run)
       .bind(2, checked(s.updates, db, "summary.updates"))
       .bind(3, checked(s.converged_updates, db, "summary.converged_updates"))
@@ -169,7 +177,12 @@ void insert_summary(sqlite::Db& db, std::int64_t run, const Summary& s) {
       .bind(12, s.stale_read_fraction)
       .bind(13, checked(s.events_processed, db, "summary.events_processed"))
       .bind(14, s.wall_seconds)
-      .bind(15, checked(s.peak_rss_bytes, db, "summary.peak_rss_bytes"));
+      .bind(15, checked(s.peak_rss_bytes, db, "summary.peak_rss_bytes"))
+      .bind(16, checked(s.exact_converged_updates, db, "summary.exact_converged_updates"))
+      .bind(17, opt(s.exact_convergence_p50))
+      .bind(18, opt(s.exact_convergence_p90))
+      .bind(19, opt(s.exact_convergence_p99))
+      .bind(20, opt(s.exact_convergence_max));
   st.run();
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs scenarios with two herd binaries and compares their results files.
 
-    scripts/compare_sim_results.py OLD_HERD NEW_HERD [SCENARIO ...]
+    scripts/compare_sim_results.py [--ignore TABLE.COLUMN ...] OLD_HERD NEW_HERD [SCENARIO ...]
 
 Default scenarios: every scenarios/*.json. Each is run with `herd sim S --out
 DB --quiet` by both binaries (a scenario the old one refuses as invalid,
@@ -11,7 +11,9 @@ the columns that are wall clock or build identity by design
 (docs/results-schema.md, "Determinism"): runs.id, runs.code_version,
 runs.created_at, runs.scenario_path, summary.wall_seconds,
 summary.peak_rss_bytes, summary.events_processed. Prints one line per
-scenario; exits 1 if any differ.
+scenario; exits 1 if any differ. `--ignore TABLE.COLUMN` (repeatable) also
+leaves out a column a change alters on purpose (a new column, a new
+description), so the rest is still proved identical.
 """
 import glob
 import os
@@ -37,12 +39,17 @@ def dump(db):
 
 
 def main():
-    if len(sys.argv) < 3:
+    args = sys.argv[1:]
+    while len(args) >= 2 and args[0] == "--ignore":
+        table, _, column = args[1].partition(".")
+        SKIP.setdefault(table, set()).add(column)
+        args = args[2:]
+    if len(args) < 2:
         print(__doc__, file=sys.stderr)
         return 2
-    old, new = sys.argv[1], sys.argv[2]
+    old, new = args[0], args[1]
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    scenarios = sys.argv[3:] or sorted(glob.glob(os.path.join(root, "scenarios", "*.json")))
+    scenarios = args[2:] or sorted(glob.glob(os.path.join(root, "scenarios", "*.json")))
     bad = 0
     with tempfile.TemporaryDirectory() as tmp:
         for s in scenarios:

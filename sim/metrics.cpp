@@ -108,6 +108,8 @@ void Metrics::cover(std::uint32_t node, ClientId cid, std::uint32_t from, std::u
     if (labels_[u.epoch][node] != u.label) continue;  // not reachable when issued
     ++reached_pairs_;
     if (++u.reached == u.reachable) u.converged = now;
+    // The last one is the update `node` stored; the others it only covers.
+    if (k + 1 == upto && ++u.exact_reached == u.reachable) u.exact_converged = now;
   }
 }
 
@@ -132,7 +134,7 @@ void Metrics::finish(results::RunRecord& rec, std::uint64_t messages_sent, std::
                      std::uint64_t peer_stores) const {
   rec.updates.clear();
   rec.updates.reserve(updates_.size());
-  std::vector<Nanos> times;
+  std::vector<Nanos> times, exact_times;
   double coverage_sum = 0;
   for (std::size_t id = 0; id < updates_.size(); ++id) {
     const Update& u = updates_[id];
@@ -148,6 +150,11 @@ void Metrics::finish(results::RunRecord& rec, std::uint64_t messages_sent, std::
       times.push_back(*row.convergence);
     }
     row.sampled = u.sampled;
+    row.exact_reached = u.exact_reached;
+    if (u.exact_converged >= 0) {
+      row.exact_convergence = u.exact_converged - u.issued;
+      exact_times.push_back(*row.exact_convergence);
+    }
     coverage_sum += u.reachable ? static_cast<double>(u.reached) / u.reachable : 1.0;
     rec.updates.push_back(std::move(row));
   }
@@ -160,19 +167,26 @@ void Metrics::finish(results::RunRecord& rec, std::uint64_t messages_sent, std::
   auto& s = rec.summary;
   const std::size_t n = updates_.size();
   s.updates = n;
-  s.converged_updates = times.size();
-  std::sort(times.begin(), times.end());
   // Nearest-rank percentiles over the converged updates.
-  const std::size_t m = times.size();
-  auto pct = [&](std::size_t p) -> std::optional<Nanos> {
-    if (m == 0) return std::nullopt;
-    const std::size_t rank = std::max<std::size_t>(1, (p * m + 99) / 100);  // ceil(p% of m)
-    return times[rank - 1];
+  const auto percentiles = [](std::vector<Nanos>& v, std::uint64_t& count, std::optional<Nanos>& p50,
+                              std::optional<Nanos>& p90, std::optional<Nanos>& p99, std::optional<Nanos>& max) {
+    std::sort(v.begin(), v.end());
+    const std::size_t m = v.size();
+    count = m;
+    auto pct = [&](std::size_t p) -> std::optional<Nanos> {
+      if (m == 0) return std::nullopt;
+      const std::size_t rank = std::max<std::size_t>(1, (p * m + 99) / 100);  // ceil(p% of m)
+      return v[rank - 1];
+    };
+    p50 = pct(50);
+    p90 = pct(90);
+    p99 = pct(99);
+    max = m ? std::optional<Nanos>(v.back()) : std::nullopt;
   };
-  s.convergence_p50 = pct(50);
-  s.convergence_p90 = pct(90);
-  s.convergence_p99 = pct(99);
-  s.convergence_max = m ? std::optional<Nanos>(times.back()) : std::nullopt;
+  percentiles(times, s.converged_updates, s.convergence_p50, s.convergence_p90, s.convergence_p99,
+              s.convergence_max);
+  percentiles(exact_times, s.exact_converged_updates, s.exact_convergence_p50, s.exact_convergence_p90,
+              s.exact_convergence_p99, s.exact_convergence_max);
   s.coverage = n ? coverage_sum / static_cast<double>(n) : 0;
   s.messages_per_update = n ? static_cast<double>(messages_sent) / static_cast<double>(n) : 0;
   const std::uint64_t arrivals = duplicates + peer_stores;

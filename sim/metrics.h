@@ -17,6 +17,8 @@
 //   links up at issue time); reached: how many of them have stored it or a
 //   newer report of the same client at some point; its convergence time:
 //   from issue until the last of them did (none if that never happened);
+// - exact convergence: the same but counting only servers that stored this
+//   very update (one that got a newer report first never does);
 // - coverage sample at time t: reached / reachable summed over the updates
 //   issued so far (docs/results-schema.md), i.e. the fraction of (update,
 //   reachable server) pairs delivered by t;
@@ -76,6 +78,8 @@ class Metrics {
     std::uint32_t reached = 0;
     Nanos issued = 0;
     Nanos converged = -1;      // absolute virtual time, -1 if never
+    std::uint32_t exact_reached = 0;  // reachable servers that stored this very update
+    Nanos exact_converged = -1;       // when the last of them did, -1 if never
     std::uint32_t holders = 0; // servers holding this update now
     bool sampled = false;
     std::uint32_t sample = 0;  // if sampled: its row in delivered_

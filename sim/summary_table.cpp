@@ -22,7 +22,7 @@ std::string fixed(double v, int decimals) {
 
 std::string summary_table(const std::vector<results::RunRecord>& runs) {
   const std::vector<std::string> head = {"run", "seed", "sweep point", "updates", "converged", "p50", "p90",
-                                         "p99", "max", "coverage", "msgs/upd", "dup ratio", "stale reads",
+                                         "p99", "max", "exact", "exact p50", "exact p99", "coverage", "msgs/upd", "dup ratio", "stale reads",
                                          "events", "wall s"};
   std::vector<std::vector<std::string>> rows;
   for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -32,7 +32,8 @@ std::string summary_table(const std::vector<results::RunRecord>& runs) {
                     r.info.sweep_point_json == "{}" ? "-" : r.info.sweep_point_json, std::to_string(s.updates),
                     std::to_string(s.converged_updates), format_ms(s.convergence_p50),
                     format_ms(s.convergence_p90), format_ms(s.convergence_p99), format_ms(s.convergence_max),
-                    fixed(s.coverage, 4), fixed(s.messages_per_update, 2), fixed(s.duplicate_ratio, 4),
+                    std::to_string(s.exact_converged_updates), format_ms(s.exact_convergence_p50),
+                    format_ms(s.exact_convergence_p99), fixed(s.coverage, 4), fixed(s.messages_per_update, 2), fixed(s.duplicate_ratio, 4),
                     s.reads ? fixed(s.stale_read_fraction, 4) + " of " + std::to_string(s.reads) : "-",
                     std::to_string(s.events_processed), fixed(s.wall_seconds, 2)});
   }

@@ -41,13 +41,13 @@ TEST_CASE("export: CSV quotes commas, quotes and line breaks (RFC 4180), NULL is
   std::ostringstream out;
   export_table(db, "updates", ExportFormat::csv, out);
   const std::string csv = out.str();
-  CHECK_THAT(csv, StartsWith("run_id,id,client,origin,issued_at_ns,reachable,reached,convergence_ns,sampled\r\n"));
-  CHECK_THAT(csv, Contains("1,1,\"a,b \"\"c\"\"\nd\",0,1000,5,5,12000000,1\r\n"));
-  CHECK_THAT(csv, Contains("1,2,lemon,2,11000000000,3,2,,1\r\n"));  // convergence_ns NULL
+  CHECK_THAT(csv, StartsWith("run_id,id,client,origin,issued_at_ns,reachable,reached,convergence_ns,sampled,exact_reached,exact_convergence_ns\r\n"));
+  CHECK_THAT(csv, Contains("1,1,\"a,b \"\"c\"\"\nd\",0,1000,5,5,12000000,1,4,\r\n"));
+  CHECK_THAT(csv, Contains("1,2,lemon,2,11000000000,3,2,,1,2,\r\n"));  // convergence_ns NULL
 
   std::ostringstream links;
   export_table(db, "links", ExportFormat::csv, links);
-  CHECK_THAT(links.str(), Contains("1,1,1,2,\"lognormal(mu=1,sigma=0.5)\",0.25\r\n"));
+  CHECK_THAT(links.str(), Contains("1,1,1,2,\"lognormal(median=3ms,sigma=0.5)\",0.25\r\n"));
   CHECK_THAT(links.str(), Contains("1,0,0,1,constant(5ms),0\r\n"));
 }
 

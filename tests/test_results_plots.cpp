@@ -40,10 +40,11 @@ RunRecord partition_run(const std::string& strategy, const std::string& sweep, s
     const Nanos issued = i * kNanosPerSecond / 2;
     const std::uint32_t side = issued >= 10 * kNanosPerSecond && issued < 20 * kNanosPerSecond ? 2 : 5;
     UpdateRow u{static_cast<std::uint64_t>(i + 1), "c", 0, issued, side, side,
-                (i + 1) * Nanos{1'000'000} * static_cast<Nanos>(seed), false};
+                (i + 1) * Nanos{1'000'000} * static_cast<Nanos>(seed), false, side,
+                (i + 1) * Nanos{2'000'000} * static_cast<Nanos>(seed)};
     r.updates.push_back(u);
   }
-  r.updates.push_back({static_cast<std::uint64_t>(n + 1), "c", 0, 0, 5, 2, std::nullopt, false});
+  r.updates.push_back({static_cast<std::uint64_t>(n + 1), "c", 0, 0, 5, 2, std::nullopt, false, 1, std::nullopt});
   r.coverage.clear();
   for (int t = 0; t <= 30; ++t) {
     const double cov = t < 10 ? 1.0 : t < 20 ? 0.4 : 1.0;
@@ -260,14 +261,15 @@ TEST_CASE("plots: plot_all writes CDF, coverage and sweep PNGs from a results fi
   write_run(db, partition_run("flooding", R"({"fanout":8})", 3, 50));
   const std::string out = dir.file("plots/nested");
   const auto written = plot_all(db, out);
-  REQUIRE(written == std::vector<std::string>{out + "/convergence_cdf.png", out + "/coverage.png",
+  REQUIRE(written == std::vector<std::string>{out + "/convergence_cdf.png", out + "/exact_convergence_cdf.png",
+                                              out + "/coverage.png",
                                               out + "/reach.png", out + "/consistency.png",
                                               out + "/sweep_fanout.png"});
   for (const auto& f : written) CHECK(is_png(f));
 
   // Deterministic names: a second call overwrites the same files.
   CHECK(plot_all(db, out) == written);
-  CHECK(std::distance(std::filesystem::directory_iterator(out), std::filesystem::directory_iterator()) == 5);
+  CHECK(std::distance(std::filesystem::directory_iterator(out), std::filesystem::directory_iterator()) == 6);
 }
 
 TEST_CASE("plots: one run with a partition gives CDF, coverage, reach and consistency plots but no sweep", "[results][plots]") {
@@ -275,7 +277,7 @@ TEST_CASE("plots: one run with a partition gives CDF, coverage, reach and consis
   const std::string db = dir.file("one.db");
   write_run(db, partition_run("flooding", "{}", 1, 20));
   const auto written = plot_all(db, dir.path().string());
-  REQUIRE(written.size() == 4);
+  REQUIRE(written.size() == 5);  // both CDFs, coverage, reach, consistency
   for (const auto& f : written) CHECK(is_png(f));
   CHECK_FALSE(std::filesystem::exists(dir.file("sweep_fanout.png")));
 }
@@ -287,7 +289,7 @@ TEST_CASE("plots: more runs than curves are pooled per strategy and still plotte
     write_run(db, partition_run(seed % 2 ? "flooding" : "gossip", R"({"fanout":)" + std::to_string(seed % 3) + "}",
                                 seed, 10));
   const auto written = plot_all(db, dir.path().string());
-  REQUIRE(written.size() == 6);  // CDF, coverage, reach, consistency, the fanout sweep, strategies
+  REQUIRE(written.size() == 7);  // both CDFs, coverage, reach, consistency, the fanout sweep, strategies
   CHECK(written.back() == dir.file("strategies.png"));
   for (const auto& f : written) CHECK(is_png(f));
 }

@@ -140,7 +140,7 @@ TEST_CASE("a run round-trips through every table of a real SQLite file", "[resul
   CHECK(count_rows(db, "summary", id) == 1);
   CHECK(query_int(db, "SELECT count(*) FROM updates WHERE convergence_ns IS NULL") == 1);
   CHECK(query_int(db, "SELECT count FROM messages WHERE kind = 'update_duplicate'") == 17);
-  CHECK(query_int(db, "PRAGMA user_version") == 2);
+  CHECK(query_int(db, "PRAGMA user_version") == herd::results::kSchemaVersion);
 
   Reader reader(db);
   require_same(reader.load_run(id), rec);
@@ -210,7 +210,7 @@ TEST_CASE("a file of another schema version is refused, naming the file, and lef
   const auto before = all_counts(db);
 
   CHECK_THROWS_WITH(write_run(db, synthetic_record(1)),
-                    Contains(db) && Contains("schema version 99") && Contains("version 2"));
+                    Contains(db) && Contains("schema version 99") && Contains("version " + std::to_string(herd::results::kSchemaVersion)));
   CHECK_THROWS_WITH(Reader(db), Contains(db) && Contains("schema version 99"));
   CHECK(all_counts(db) == before);
   CHECK(query_int(db, "PRAGMA user_version") == 99);

@@ -45,14 +45,14 @@ RunRecord synthetic_record(int variant) {
   const char* names[] = {"Hill", "Jaquez", "Smith", "Campbell", "Singleton"};
   for (std::uint32_t i = 0; i < 5; ++i)
     r.nodes.push_back({i, names[i], 1 + i % 3, static_cast<Nanos>(i) * 1000 - 2000});
-  r.links = {{0, 1, "constant(5ms)", 0.0}, {1, 2, "lognormal(mu=1,sigma=0.5)", 0.25}, {2, 3, "uniform(1ms,9ms)", 1.0},
+  r.links = {{0, 1, "constant(5ms)", 0.0}, {1, 2, "lognormal(median=3ms,sigma=0.5)", 0.25}, {2, 3, "uniform(1ms,9ms)", 1.0},
              {3, 4, "pareto(xm=1ms,alpha=2)", 0.5}};
   r.faults = {{10 * kNanosPerSecond, "partition", "groups:[[Hill,Jaquez],[Smith,Campbell,Singleton]]"},
               {20 * kNanosPerSecond, "heal", ""},
               {30 * kNanosPerSecond, "crash", "Smith"}};
-  r.updates = {{1, "kiwi.cs.ucla.edu", 0, 1'000 + v, 5, 5, 12'000'000 + v, true},
-               {2, "lemon", 2, 11 * kNanosPerSecond, 3, 2, std::nullopt, true},
-               {3, "kiwi.cs.ucla.edu", 4, 25 * kNanosPerSecond, 5, 5, 30'000'000, false}};
+  r.updates = {{1, "kiwi.cs.ucla.edu", 0, 1'000 + v, 5, 5, 12'000'000 + v, true, 4, std::nullopt},
+               {2, "lemon", 2, 11 * kNanosPerSecond, 3, 2, std::nullopt, true, 2, std::nullopt},
+               {3, "kiwi.cs.ucla.edu", 4, 25 * kNanosPerSecond, 5, 5, 30'000'000, false, 5, 30'000'000}};
   r.deliveries = {{1, 0, 1'000 + v, 0},       {1, 1, 5'000'000, 1}, {1, 2, 9'000'000, 2},
                   {1, 3, 11'000'000, 3},      {1, 4, 12'000'000 + v, 4}, {2, 2, 11 * kNanosPerSecond, 0},
                   {2, 3, 11 * kNanosPerSecond + 4'000'000, 1}};

@@ -364,3 +364,53 @@ TEST_CASE("gossip: fewer messages than flooding for less coverage - more fanout,
   CHECK(g1.record.summary.coverage < 0.5);
   CHECK(canonical(g2.record) == canonical(g2again.record));
 }
+
+TEST_CASE("the links table records latency and loss as the scenario wrote them") {
+  const auto c = run_text(R"({"name": "as-written", "duration": "1s", "seed": 1, "topology": {"preset": "hill"},
+    "network": {"latency": {"model": "lognormal", "median": "20ms", "sigma": 0.5}, "loss": 0.05,
+                "links": [{"between": ["Hill", "Jaquez"], "latency": {"model": "lognormal", "median": "1.5ms", "sigma": 0.25},
+                           "loss": 0.3}]},
+    "clients": {"count": 2, "report_interval": "500ms"}})");
+  REQUIRE(c.record.links.size() == 6);
+  std::size_t overridden = 0;
+  for (const auto& l : c.record.links) {
+    if (l.a + l.b == 1) {  // Hill (0) - Jaquez (1)
+      ++overridden;
+      CHECK(l.latency == "lognormal(median=1.5ms,sigma=0.25)");
+      CHECK(l.loss == 0.3);  // the double written, not 0.30000001192092896
+    } else {
+      CHECK(l.latency == "lognormal(median=20ms,sigma=0.5)");
+      CHECK(l.loss == 0.05);
+    }
+  }
+  CHECK(overridden == 1);
+}
+
+TEST_CASE("exact convergence: an update a newer report overtakes converges only by being covered") {
+  // Gossip too slow for the report interval: most updates are covered by the
+  // next report before every server stored them; flooding on the same herd
+  // delivers each update itself to every server.
+  const std::string scenario = R"({"name": "exact", "duration": "12s", "seed": 4,
+    "topology": {"kind": "small_world", "n": 300, "k": 6, "p": 0.1},
+    "network": {"latency": {"model": "constant", "value": "20ms"}},
+    "clients": {"count": 10, "report_interval": "1s", "servers": "moving", "stop": "8s"}, STRATEGY})";
+  auto with = [&](const std::string& strategy) {
+    std::string s = scenario;
+    s.replace(s.find("STRATEGY"), 8, strategy);
+    return run_text(s).record;
+  };
+  const auto flooding = with(R"("strategy": {"name": "flooding"})");
+  const auto gossip = with(R"("strategy": {"name": "gossip", "fanout": 2})");
+  for (const auto* rec : {&flooding, &gossip}) {
+    for (const auto& u : rec->updates) {
+      CHECK(u.exact_reached <= u.reached);
+      if (u.exact_convergence) CHECK(*u.exact_convergence >= *u.convergence);
+    }
+  }
+  // Flooding with constant latency and no faults: both definitions agree.
+  CHECK(flooding.summary.exact_converged_updates == flooding.summary.updates);
+  CHECK(flooding.summary.exact_convergence_p50 == flooding.summary.convergence_p50);
+  // Slow gossip: far fewer exact than covering convergences.
+  CHECK(gossip.summary.converged_updates > 0);
+  CHECK(gossip.summary.exact_converged_updates * 2 < gossip.summary.converged_updates);
+}

@@ -1,5 +1,6 @@
 #include "engine/virtual/latency_model.h"
 
+#include <cmath>
 #include <cstdio>
 
 namespace herd::virt {
@@ -36,7 +37,8 @@ std::string LatencyModel::describe() const {
     case Kind::Constant: return "constant(" + format_nanos(ns(a)) + ")";
     case Kind::Uniform: return "uniform(" + format_nanos(ns(a)) + "," + format_nanos(ns(b)) + ")";
     case Kind::Normal: return "normal(mean=" + format_nanos(ns(a)) + ",stddev=" + format_nanos(ns(b)) + ")";
-    case Kind::LogNormal: return "lognormal(mu=" + num(a) + ",sigma=" + num(b) + ")";
+    // The median the scenario gave (mu = ln(median)), back to whole nanoseconds.
+    case Kind::LogNormal: return "lognormal(median=" + format_nanos(std::llround(std::exp(a))) + ",sigma=" + num(b) + ")";
     case Kind::Exponential: return "exponential(mean=" + format_nanos(ns(a)) + ")";
     case Kind::Pareto: return "pareto(scale=" + format_nanos(ns(a)) + ",shape=" + num(b) + ")";
   }

@@ -43,6 +43,7 @@ VirtualNetwork::VirtualNetwork(const Topology& topology, NetworkConfig config,
     l.b = static_cast<std::uint32_t>(std::max(a, b));
     l.loss = static_cast<float>(config_.loss);
     links_.push_back(l);
+    link_loss_.push_back(config_.loss);
     ++degree[a];
     ++degree[b];
   }
@@ -120,6 +121,7 @@ void VirtualNetwork::set_link_latency(std::size_t link, const LatencyModel& m) {
 
 void VirtualNetwork::set_link_loss(std::size_t link, double p) {
   links_[link].loss = static_cast<float>(p);
+  link_loss_[link] = p;
 }
 
 void VirtualNetwork::send(std::uint32_t from, PeerId to, const PeerMessage& m) {

@@ -100,7 +100,8 @@ class VirtualNetwork {
   void set_link_latency(std::size_t link, const LatencyModel& m);
   void set_link_loss(std::size_t link, double p);
   const LatencyModel& link_latency(std::size_t link) const { return models_[links_[link].model]; }
-  double link_loss(std::size_t link) const { return links_[link].loss; }
+  // As configured (the draw uses a float copy; see Link::loss).
+  double link_loss(std::size_t link) const { return link_loss_[link]; }
 
   // --- clocks -------------------------------------------------------------------
   void set_clock_skew(std::uint32_t n, Nanos skew) { nodes_[n].skew = skew; }
@@ -162,7 +163,7 @@ class VirtualNetwork {
     std::uint32_t a = 0, b = 0;  // a < b
     std::uint32_t epoch = 0;     // bumped whenever the link goes down
     std::uint32_t model = 0;     // index into models_
-    float loss = 0;
+    float loss = 0;              // what the draw uses; a float keeps Link small
     bool open = true;
     bool up = true;              // cached: open && both ends alive
   };
@@ -207,6 +208,7 @@ class VirtualNetwork {
   };
   std::vector<std::uint32_t> adj_begin_;
   std::vector<Adj> adj_;
+  std::vector<double> link_loss_;  // per link, as configured (for results)
   std::vector<Link> links_;
   std::vector<LatencyModel> models_;  // models_[0] is the default
   std::vector<TimerId> timer_slots_;
