@@ -290,3 +290,17 @@ TEST_CASE("base URLs and bad configuration") {
   bad_ca.ca_file = "/nonexistent/ca.pem";
   CHECK_THROWS_WITH(HttpPlacesProvider(io, bad_ca), Catch::Contains("/nonexistent/ca.pem"));
 }
+
+TEST_CASE("new API: fields of the wrong type make a failed lookup, never an exception") {
+  // Found by fuzz/fuzz_places_json: nlohmann's value() threw type_error.
+  for (const std::string body : {R"({"places":[{"displayName":{"text":{"a":1}}}]})",
+                                 R"({"places":[{"location":{"latitude":"x","longitude":[1]}}]})",
+                                 R"({"places":[{"viewport":{"high":{"latitude":true}}}]})"}) {
+    PlacesResult r;
+    REQUIRE_NOTHROW(r = new_response(200, body));
+    CHECK_FALSE(r.ok);
+    CHECK(r.status == "UNKNOWN_ERROR");
+  }
+  REQUIRE_NOTHROW(new_response(403, R"({"error":{"status":7,"message":"m"}})"));
+  CHECK(new_response(200, R"({"places":[{"displayName":{"text":"Cafe"}}]})").ok);
+}

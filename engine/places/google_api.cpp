@@ -127,7 +127,8 @@ PlacesResult legacy_response(int http_status, const std::string& body) {
   return r;
 }
 
-PlacesResult new_response(int http_status, const std::string& body) {
+namespace {
+PlacesResult convert_new_response(int http_status, const std::string& body) {
   const json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (http_status != 200) {
     std::string message = "places service answered HTTP " + std::to_string(http_status);
@@ -173,6 +174,18 @@ PlacesResult new_response(int http_status, const std::string& body) {
   r.status = results.empty() ? "ZERO_RESULTS" : "OK";
   r.body = json{{"html_attributions", json::array()}, {"results", results}, {"status", r.status}}.dump(3);
   return r;
+}
+}  // namespace
+
+PlacesResult new_response(int http_status, const std::string& body) {
+  // A field of the wrong type (a "text" that is an object, a latitude that
+  // is a string) makes nlohmann throw; the client gets a failed lookup, and
+  // the server never sees the exception (found by fuzz_places_json).
+  try {
+    return convert_new_response(http_status, body);
+  } catch (const json::exception&) {
+    return failure("UNKNOWN_ERROR", "places service returned a reply whose fields have unexpected types");
+  }
 }
 
 }  // namespace herd::places
